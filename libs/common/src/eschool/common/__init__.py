@@ -1,0 +1,1 @@
+"""The shared platform of eschool services."""

@@ -1,0 +1,234 @@
+"""RabbitMQ transport on aio-pika: robust connection, confirms, persistent messages, quorum queues."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import Sequence
+from typing import Any
+
+import aio_pika
+from aio_pika.abc import (
+    AbstractChannel,
+    AbstractExchange,
+    AbstractIncomingMessage,
+    AbstractQueue,
+    AbstractRobustConnection,
+    ExchangeType,
+)
+
+from eschool.common.bus.message import Delivery, OutgoingMessage
+from eschool.common.bus.topology import DEAD_LETTER_EXCHANGE, EVENTS_EXCHANGE, QueueSpec
+from eschool.common.bus.transport import DeliveryHandler, PublishError, Subscription, Transport
+
+PUBLISH_TIMEOUT = 30.0
+
+
+def _quorum(**arguments: Any) -> dict[str, Any]:
+    # At-least-once dead lettering needs reject-publish overflow; without it a crash may drop a death.
+    return {
+        "x-queue-type": "quorum",
+        "x-dead-letter-strategy": "at-least-once",
+        "x-overflow": "reject-publish",
+        **arguments,
+    }
+
+
+def to_amqp(message: OutgoingMessage) -> aio_pika.Message:
+    """The AMQP message for an outgoing message: persistent, JSON, with id, type and correlation."""
+    return aio_pika.Message(
+        body=message.body,
+        message_id=message.message_id,
+        type=message.type or None,
+        correlation_id=message.correlation_id,
+        timestamp=message.timestamp,
+        headers=message.headers or None,
+        content_type="application/json",
+        delivery_mode=aio_pika.DeliveryMode.PERSISTENT,
+    )
+
+
+def from_amqp(incoming: AbstractIncomingMessage) -> OutgoingMessage:
+    """Back from AMQP to the transport-neutral message (routing key as published)."""
+    return OutgoingMessage(
+        body=incoming.body,
+        routing_key=incoming.routing_key or "",
+        message_id=incoming.message_id or "",
+        type=incoming.type or "",
+        correlation_id=incoming.correlation_id,
+        timestamp=incoming.timestamp,
+        headers=dict(incoming.headers or {}),
+    )
+
+
+class _RabbitDelivery(Delivery):
+    def __init__(self, incoming: AbstractIncomingMessage) -> None:
+        self._incoming = incoming
+        self.message = from_amqp(incoming)
+        self.redelivered = bool(incoming.redelivered)
+
+    async def ack(self) -> None:
+        await self._incoming.ack()
+
+    async def nack(self, *, requeue: bool) -> None:
+        await self._incoming.nack(requeue=requeue)
+
+
+class _RabbitSubscription(Subscription):
+    def __init__(self, channel: AbstractChannel, queue: AbstractQueue, handler: DeliveryHandler) -> None:
+        self._channel = channel
+        self._queue = queue
+        self._handler = handler
+        self._inflight: set[asyncio.Task[None]] = set()
+        self._tag: str | None = None
+
+    async def start(self) -> None:
+        self._tag = await self._queue.consume(self._on_message)
+
+    async def _on_message(self, incoming: AbstractIncomingMessage) -> None:
+        task = asyncio.current_task()
+        if task is not None:
+            self._inflight.add(task)
+        try:
+            await self._handler(_RabbitDelivery(incoming))
+        finally:
+            if task is not None:
+                self._inflight.discard(task)
+
+    async def cancel(self) -> None:
+        # Stop new deliveries, let the ones in hand settle, then close: closing first would make
+        # their acks fail and every in-flight message come round again.
+        if self._tag is not None and not self._channel.is_closed:
+            with contextlib.suppress(Exception):
+                await self._queue.cancel(self._tag)
+        if self._inflight:
+            await asyncio.wait(set(self._inflight), timeout=30)
+        if not self._channel.is_closed:
+            await self._channel.close()
+
+
+class RabbitTransport(Transport):
+    """The production transport; one robust connection, a confirm channel for publishing."""
+
+    def __init__(self, url: str, *, connection_name: str = "eschool") -> None:
+        self._url = url
+        self._name = connection_name
+        self._connection: AbstractRobustConnection | None = None
+        self._channel: AbstractChannel | None = None
+        self._exchange: AbstractExchange | None = None
+
+    async def connect(self) -> None:
+        """Connect (robustly: reconnects and restores consumers) and declare both exchanges."""
+        self._connection = await aio_pika.connect_robust(
+            self._url, client_properties={"connection_name": self._name}
+        )
+        self._channel = await self._connection.channel(publisher_confirms=True)
+        self._exchange = await self._channel.declare_exchange(
+            EVENTS_EXCHANGE, ExchangeType.TOPIC, durable=True
+        )
+        await self._channel.declare_exchange(DEAD_LETTER_EXCHANGE, ExchangeType.DIRECT, durable=True)
+
+    async def close(self) -> None:
+        """Close the connection; unacked deliveries go back to their queues."""
+        if self._connection is not None:
+            await self._connection.close()
+            self._connection = None
+
+    @property
+    def connection(self) -> AbstractRobustConnection:
+        """The live connection (after ``connect``)."""
+        if self._connection is None:
+            raise RuntimeError("transport is not connected")
+        return self._connection
+
+    async def declare(self, spec: QueueSpec) -> None:
+        """Declare the quorum queue with its delivery limit and DLX, its retry tiers, and its DLQ."""
+        channel = await self.connection.channel()
+        try:
+            dlq = await channel.declare_queue(spec.dlq, durable=True, arguments=_quorum())
+            await dlq.bind(spec.dead_letter_exchange, routing_key=spec.name)
+            queue = await channel.declare_queue(
+                spec.name,
+                durable=True,
+                arguments=_quorum(
+                    **{
+                        "x-delivery-limit": spec.delivery_limit,
+                        "x-dead-letter-exchange": spec.dead_letter_exchange,
+                        "x-dead-letter-routing-key": spec.name,
+                    }
+                ),
+            )
+            for binding in spec.bindings:
+                await queue.bind(spec.exchange, routing_key=binding)
+            for attempt, delay in enumerate(spec.retry_delays, start=1):
+                # Expired messages go back through the default exchange into the consumer's own queue.
+                await channel.declare_queue(
+                    spec.retry_queue(attempt),
+                    durable=True,
+                    arguments=_quorum(
+                        **{
+                            "x-message-ttl": int(delay * 1000),
+                            "x-dead-letter-exchange": "",
+                            "x-dead-letter-routing-key": spec.name,
+                        }
+                    ),
+                )
+        finally:
+            await channel.close()
+
+    async def publish(self, messages: Sequence[OutgoingMessage]) -> None:
+        """Publish a batch to the events exchange and wait for every confirm."""
+        if self._exchange is None:
+            raise RuntimeError("transport is not connected")
+        exchange = self._exchange
+        await self._confirmed(
+            [exchange.publish(to_amqp(m), m.routing_key, mandatory=False) for m in messages]
+        )
+
+    async def send(self, queue: str, message: OutgoingMessage) -> None:
+        """Publish to one queue through the default exchange, confirmed."""
+        if self._channel is None:
+            raise RuntimeError("transport is not connected")
+        await self._confirmed(
+            [self._channel.default_exchange.publish(to_amqp(message), queue, mandatory=True)]
+        )
+
+    async def consume(self, spec: QueueSpec, handler: DeliveryHandler) -> Subscription:
+        """Consume on a channel of its own with ``prefetch`` unacked deliveries at most."""
+        channel = await self.connection.channel()
+        await channel.set_qos(prefetch_count=spec.prefetch)
+        queue = await channel.get_queue(spec.name, ensure=True)
+        subscription = _RabbitSubscription(channel, queue, handler)
+        await subscription.start()
+        return subscription
+
+    async def get(self, queue: str) -> Delivery | None:
+        """Basic.get one message, unacked, on the publishing channel."""
+        if self._channel is None:
+            raise RuntimeError("transport is not connected")
+        q = await self._channel.get_queue(queue, ensure=True)
+        incoming = await q.get(no_ack=False, fail=False)
+        return None if incoming is None else _RabbitDelivery(incoming)
+
+    async def depth(self, queue: str) -> int:
+        """Ready messages, from a passive declare."""
+        channel = await self.connection.channel()
+        try:
+            q = await channel.declare_queue(queue, passive=True)
+            result = q.declaration_result
+            return int(result.message_count or 0)
+        finally:
+            await channel.close()
+
+    async def ping(self) -> None:
+        """Raise unless the connection is open."""
+        if self._connection is None or self._connection.is_closed:
+            raise ConnectionError("broker connection is closed")
+
+    @staticmethod
+    async def _confirmed(publishes: list[Any]) -> None:
+        async with asyncio.timeout(PUBLISH_TIMEOUT):
+            results = await asyncio.gather(*publishes, return_exceptions=True)
+        failures = [r for r in results if isinstance(r, BaseException)]
+        if failures:
+            raise PublishError(f"{len(failures)} of {len(results)} messages not confirmed") from failures[0]

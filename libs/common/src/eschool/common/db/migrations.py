@@ -1,0 +1,77 @@
+"""Alembic helpers: a service's ``migrations/env.py`` is two lines, and tests migrate a real database.
+
+A service's env.py::
+
+    from eschool.common.db.migrations import run_env
+    from eschool.journal.db.models import Base
+    run_env(Base.metadata)
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Sequence
+from pathlib import Path
+
+from alembic import command, context
+from alembic.config import Config
+from sqlalchemy import MetaData, pool
+from sqlalchemy.engine import Connection
+from sqlalchemy.ext.asyncio import create_async_engine
+
+from eschool.common.bus.tables import bus_metadata
+from eschool.common.db.engine import is_sqlite
+
+
+def alembic_config(script_location: Path | str, url: str) -> Config:
+    """An in-memory Alembic config for a service's migrations directory and database URL."""
+    config = Config()
+    config.set_main_option("script_location", str(script_location))
+    config.attributes["url"] = url
+    return config
+
+
+def upgrade(script_location: Path | str, url: str, revision: str = "head") -> None:
+    """Migrate the database to ``revision`` (blocking; runs its own event loop)."""
+    command.upgrade(alembic_config(script_location, url), revision)
+
+
+async def upgrade_async(script_location: Path | str, url: str, revision: str = "head") -> None:
+    """Migrate from async code: Alembic runs its own loop, so it goes to a worker thread."""
+    await asyncio.to_thread(upgrade, script_location, url, revision)
+
+
+def run_env(target_metadata: MetaData | Sequence[MetaData]) -> None:
+    """The body of a service's ``env.py``: offline SQL or online async migration, bus tables included."""
+    metadatas = [target_metadata] if isinstance(target_metadata, MetaData) else list(target_metadata)
+    metadatas.append(bus_metadata)
+    url = context.config.attributes.get("url") or context.config.get_main_option("sqlalchemy.url")
+    if not url:
+        raise RuntimeError("no database URL: pass it in config.attributes['url'] or sqlalchemy.url")
+    if context.is_offline_mode():
+        context.configure(url=url, target_metadata=metadatas, literal_binds=True)
+        with context.begin_transaction():
+            context.run_migrations()
+        return
+    asyncio.run(_run_online(url, metadatas))
+
+
+async def _run_online(url: str, metadatas: list[MetaData]) -> None:
+    engine = create_async_engine(url, poolclass=pool.NullPool)
+    try:
+        async with engine.connect() as connection:
+            await connection.run_sync(_migrate, metadatas, is_sqlite(url))
+    finally:
+        await engine.dispose()
+
+
+def _migrate(connection: Connection, metadatas: list[MetaData], sqlite: bool) -> None:
+    # SQLite cannot ALTER most things in place: batch mode rebuilds the table instead.
+    context.configure(
+        connection=connection,
+        target_metadata=metadatas,
+        render_as_batch=sqlite,
+        compare_type=True,
+    )
+    with context.begin_transaction():
+        context.run_migrations()

@@ -1,0 +1,64 @@
+"""Unit of work: one transaction, committed only explicitly, with the outbox riding in it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from types import TracebackType
+from typing import TYPE_CHECKING, Self
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+if TYPE_CHECKING:
+    from eschool.common.bus.outbox import Outbox
+
+
+class UnitOfWork:
+    """``async with db.uow() as uow``: leaving without ``await uow.commit()`` rolls everything back."""
+
+    session: AsyncSession
+    outbox: Outbox
+
+    def __init__(
+        self,
+        sessions: async_sessionmaker[AsyncSession],
+        *,
+        source: str,
+        after_outbox_commit: Sequence[Callable[[], None]] = (),
+    ) -> None:
+        self._sessions = sessions
+        self._source = source
+        self._after_outbox_commit = after_outbox_commit
+        self.committed = False
+
+    async def __aenter__(self) -> Self:
+        from eschool.common.bus.outbox import Outbox
+
+        self.session = self._sessions()
+        self.outbox = Outbox(self.session, source=self._source)
+        self.committed = False
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        # close() rolls back whatever was not committed, yet keeps what was read usable (detached, not
+        # expired), so a read-only use case can return the objects it loaded.
+        self.outbox.clear()
+        await self.session.close()
+
+    async def commit(self) -> None:
+        """Write pending outbox rows, commit, then wake the relay if events were written."""
+        had_events = await self.outbox.flush()
+        await self.session.commit()
+        self.committed = True
+        if had_events:
+            for hook in self._after_outbox_commit:
+                hook()
+
+    async def rollback(self) -> None:
+        """Discard everything done in this unit of work so far."""
+        self.outbox.clear()
+        await self.session.rollback()

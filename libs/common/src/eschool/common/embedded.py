@@ -1,0 +1,131 @@
+"""The embedded mode (``make run``): every service of the workspace in one process.
+
+Each service gets its own SQLite file under ``var/``, all share the in-memory bus, relays and consumers
+run as tasks, and the root app serves ``/healthz``, ``/readyz`` and ``/metrics`` beside ``/api/<name>``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import os
+import socket
+import sys
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+import uvicorn
+from fastapi import FastAPI
+
+from eschool.common import aio
+from eschool.common.bus.memory import shared_memory_transport
+from eschool.common.http import install_http_kit, readiness_checks
+from eschool.common.logging import configure_logging, get_logger
+from eschool.common.service import ServiceDefinition, ServiceRuntime, discover_services
+
+EMBEDDED_BUS_URL = "memory://embedded"
+log = get_logger("eschool.embedded")
+
+
+def build_app(
+    definitions: list[ServiceDefinition], var_dir: Path, *, public_url: str = "http://127.0.0.1:8000"
+) -> FastAPI:
+    """The one-process app: a runtime per service on SQLite and the shared in-memory bus."""
+    var_dir.mkdir(parents=True, exist_ok=True)
+    transport = shared_memory_transport(EMBEDDED_BUS_URL)
+    runtimes = [
+        ServiceRuntime(
+            d,
+            d.settings(
+                database_url=f"sqlite+aiosqlite:///{(var_dir / f'{d.name}.db').resolve()}",
+                bus_url=EMBEDDED_BUS_URL,
+                public_url=public_url,
+                demo_data=True,
+            ),
+            transport=transport,
+        )
+        for d in definitions
+    ]
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        await transport.connect()
+        started: list[ServiceRuntime] = []
+        try:
+            for runtime in runtimes:
+                await runtime.start()
+                started.append(runtime)
+            yield
+        finally:
+            # The in-memory broker dies with the process: stop producing, let consumers finish what
+            # is in flight, then stop. Unpublished events stay in the SQLite outboxes for next time.
+            for runtime in started:
+                await runtime.relay.stop()
+            if not await transport.drain(within=10):
+                log.warning("embedded.bus.not_drained")
+            for runtime in reversed(started):
+                await runtime.stop()
+            await transport.close()
+
+    app = FastAPI(title="eschool (embedded)", lifespan=lifespan)
+    app.state.runtimes = runtimes
+    install_http_kit(app, service="embedded")
+    checks = readiness_checks(app)
+    checks["broker"] = transport.ping
+    for runtime in runtimes:
+        checks[f"{runtime.name}.database"] = runtime.database.ping
+        app.mount(f"/api/{runtime.name}", runtime.app(manage_lifespan=False))
+    return app
+
+
+def _free_port(host: str, preferred: int) -> int:
+    for port in (preferred, 0):
+        with socket.socket() as sock:
+            try:
+                sock.bind((host, port))
+            except OSError:
+                continue
+            return int(sock.getsockname()[1])
+    raise OSError("no free port")
+
+
+async def serve(host: str, port: int, var_dir: Path) -> None:
+    """Serve until SIGINT/SIGTERM, then shut every service down cleanly."""
+    definitions = discover_services()
+    app = build_app(definitions, var_dir, public_url=f"http://{host}:{port}")
+    config = uvicorn.Config(app, host=host, port=port, log_config=None, access_log=False, lifespan="on")
+    server = uvicorn.Server(config)
+    task = asyncio.create_task(server.serve())
+    while not server.started and not task.done():  # noqa: ASYNC110 - uvicorn exposes only a flag
+        await asyncio.sleep(0.05)
+    if not server.started:
+        await asyncio.gather(task, return_exceptions=True)
+        raise SystemExit("eschool did not start: see the log above")
+    names = ", ".join(d.name for d in definitions) or "none yet"
+    print(f"eschool is running at http://{host}:{port}  (services: {names}; Ctrl-C stops it)", flush=True)
+    for line in (line for d in definitions for line in d.demo_lines):
+        print(f"  {line}", flush=True)
+    await task
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m eschool.common.embedded [--host] [--port] [--var]``."""
+    parser = argparse.ArgumentParser(description="Run every eschool service in one process.")
+    parser.add_argument("--host", default=os.environ.get("ESCHOOL_HOST", "127.0.0.1"))
+    parser.add_argument("--port", type=int, default=int(os.environ.get("ESCHOOL_PORT", "8000")))
+    parser.add_argument("--var", type=Path, default=Path(os.environ.get("ESCHOOL_VAR", "var")))
+    args = parser.parse_args(argv)
+    configure_logging(os.environ.get("ESCHOOL_LOG_LEVEL", "INFO"), json=True)
+    port = _free_port(args.host, args.port)
+    if args.port and port != args.port:
+        print(f"port {args.port} is busy, using {port}", file=sys.stderr)
+    # uvicorn re-raises the SIGINT it caught once shutdown is complete: a clean stop, not an error.
+    with contextlib.suppress(KeyboardInterrupt):
+        aio.run(serve(args.host, port, args.var))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

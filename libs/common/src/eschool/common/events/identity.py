@@ -1,0 +1,22 @@
+"""Events identity publishes."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Literal
+
+from eschool.common.events.base import Event
+
+LoginOutcome = Literal["succeeded", "bad_credentials", "locked", "disabled"]
+
+
+class LoginAttemptedV1(Event):
+    """Emitted for every login attempt, for login monitoring; never carries the login or password."""
+
+    event_type = "identity.login.attempted.v1"
+
+    user_account_id: uuid.UUID | None
+    outcome: LoginOutcome
+    client_id: str | None
+    occurred_at: datetime

@@ -1,0 +1,18 @@
+"""Private PostgreSQL and RabbitMQ servers from the installed binaries, for tests and `make stack`."""
+
+from eschool.common.infra.ports import InfraError, free_port
+from eschool.common.infra.postgres import LocalPostgres, create_database, drop_database, start_postgres
+from eschool.common.infra.rabbitmq import LocalRabbit, create_vhost, delete_vhost, start_rabbitmq
+
+__all__ = [
+    "InfraError",
+    "LocalPostgres",
+    "LocalRabbit",
+    "create_database",
+    "create_vhost",
+    "delete_vhost",
+    "drop_database",
+    "free_port",
+    "start_postgres",
+    "start_rabbitmq",
+]

@@ -1,0 +1,1 @@
+"""Pytest fixtures for eschool: real PostgreSQL and RabbitMQ."""

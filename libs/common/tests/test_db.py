@@ -1,0 +1,125 @@
+"""Database kit: explicit commits, keyset pagination (SQLite and PostgreSQL)."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import AsyncIterator
+
+import pytest
+import pytest_asyncio
+from sqlalchemy import func, select
+from toy.models import Thing, ThingProjection
+from toy.service import MIGRATIONS
+
+from eschool.common.db import Database, Repository, decode_cursor, encode_cursor
+from eschool.common.db.migrations import upgrade_async
+from eschool.common.db.projection import upsert_newer
+from eschool.common.errors import Problem
+
+
+@pytest_asyncio.fixture
+async def db(db_url: str) -> AsyncIterator[Database]:
+    await upgrade_async(MIGRATIONS, db_url)
+    database = Database(db_url, source="toy")
+    yield database
+    await database.dispose()
+
+
+async def count_things(db: Database) -> int:
+    async with db.uow() as uow:
+        return int((await uow.session.execute(select(func.count()).select_from(Thing))).scalar_one())
+
+
+async def test_unit_of_work_without_commit_writes_nothing(db: Database) -> None:
+    async with db.uow() as uow:
+        uow.session.add(Thing(thing_id=uuid.uuid4(), name="не сохранено"))
+        await uow.session.flush()
+    async with db.uow() as uow:
+        uow.session.add(Thing(thing_id=uuid.uuid4(), name="сохранено"))
+        await uow.commit()
+    assert await count_things(db) == 1
+
+
+async def test_keyset_pages_cover_every_row_once_even_while_rows_are_added(db: Database) -> None:
+    names = [f"thing {i:03}" for i in range(25)]
+    async with db.uow() as uow:
+        uow.session.add_all(Thing(thing_id=uuid.uuid4(), name=n) for n in names)
+        await uow.commit()
+    seen, cursor = [], None
+    while True:
+        async with db.uow() as uow:
+            page = await Repository(uow.session).paginate(
+                select(Thing), keys=(Thing.name, Thing.thing_id), cursor=cursor, limit=10
+            )
+            if cursor is None:
+                # A row added before the first page's end must not shift later pages.
+                uow.session.add(Thing(thing_id=uuid.uuid4(), name="thing 000a"))
+                await uow.commit()
+        seen.extend(t.name for t in page.items)
+        if page.next_cursor is None:
+            break
+        cursor = page.next_cursor
+    assert seen[:10] == names[:10]
+    assert seen[10:] == names[10:]
+    assert len(seen) == len(set(seen)) == 25
+
+
+async def test_descending_pages(db: Database) -> None:
+    async with db.uow() as uow:
+        uow.session.add_all(Thing(thing_id=uuid.uuid4(), name=f"n{i}") for i in range(5))
+        await uow.commit()
+    async with db.uow() as uow:
+        repo = Repository(uow.session)
+        first = await repo.paginate(select(Thing), keys=(Thing.name,), cursor=None, limit=3, descending=True)
+        second = await repo.paginate(
+            select(Thing), keys=(Thing.name,), cursor=first.next_cursor, limit=3, descending=True
+        )
+    assert [t.name for t in first.items] == ["n4", "n3", "n2"]
+    assert [t.name for t in second.items] == ["n1", "n0"]
+    assert second.next_cursor is None
+
+
+def test_cursor_round_trips_typed_keys() -> None:
+    key = uuid.uuid4()
+    assert decode_cursor(encode_cursor(["5 Б", key, 3]), width=3) == ["5 Б", key, 3]
+
+
+@pytest.mark.parametrize("cursor", ["not-base64!!", encode_cursor([1, 2]), "eyJ4Ijox"])
+def test_forged_cursor_is_a_400_naming_the_field(cursor: str) -> None:
+    with pytest.raises(Problem) as caught:
+        decode_cursor(cursor, width=3)
+    assert caught.value.status == 400
+    assert caught.value.errors[0].field == "query.cursor"
+
+
+async def test_projection_keeps_the_newest_version_whatever_the_arrival_order(db: Database) -> None:
+    table = ThingProjection.__table__
+    thing_id = uuid.uuid4()
+
+    async def apply(name: str, version: int) -> bool:
+        async with db.uow() as uow:
+            applied = await upsert_newer(
+                uow.session,
+                table,
+                {"thing_id": thing_id, "name": name, "source_version": version},
+                key=("thing_id",),
+            )
+            await uow.commit()
+        return applied
+
+    assert await apply("renamed twice", 3)  # the newest fact arrives first
+    assert not await apply("original", 1)  # older facts arrive late: nothing changes
+    assert not await apply("renamed twice", 3)  # a redelivery of the same version: nothing changes
+    assert await apply("renamed thrice", 4)
+    async with db.uow() as uow:
+        row = await uow.session.get(ThingProjection, thing_id)
+    assert row is not None
+    assert (row.name, row.source_version) == ("renamed thrice", 4)
+
+
+async def test_projection_upsert_needs_key_and_version(db: Database) -> None:
+    async with db.uow() as uow:
+        with pytest.raises(ValueError, match="version column"):
+            await upsert_newer(
+                uow.session, ThingProjection.__table__, {"thing_id": uuid.uuid4()}, key=("thing_id",)
+            )

@@ -1,0 +1,1 @@
+"""eschool identity: who you are and what you may touch."""

@@ -1,0 +1,69 @@
+"""Demo accounts of the demo region (``make run`` only: their passwords are public)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from uuid import UUID
+
+from sqlalchemy import select
+
+from eschool.common.auth import Role
+from eschool.common.demo import MUNICIPALITY_ID, REGION_ID, SCHOOL_ID, demo_id
+from eschool.common.service import ServiceRuntime
+from eschool.identity.db.models import UserAccount
+from eschool.identity.services.accounts import create_account
+from eschool.identity.settings import IdentitySettings
+
+
+@dataclass(frozen=True)
+class DemoAccount:
+    """A demo login, what it is for, and its roles."""
+
+    login: str
+    password: str
+    who: str
+    roles: tuple[tuple[Role, UUID], ...]
+
+
+DEMO_ACCOUNTS = (
+    DemoAccount("ministry", "Region-2026a", "министерство (регион)", ((Role.ministry, REGION_ID),)),
+    DemoAccount("municipality", "Rayon-2026b", "муниципалитет", ((Role.municipality, MUNICIPALITY_ID),)),
+    DemoAccount("school.admin", "Shkola-2026c", "администратор школы", ((Role.school_admin, SCHOOL_ID),)),
+    DemoAccount("director", "Direktor-2026d", "директор", ((Role.director, SCHOOL_ID),)),
+    DemoAccount(
+        "teacher",
+        "Uchitel-2026e",
+        "учитель и классный руководитель",
+        ((Role.subject_teacher, SCHOOL_ID), (Role.class_teacher, SCHOOL_ID)),
+    ),
+    DemoAccount("pupil", "Uchenik-2026f", "ученик", ((Role.pupil, SCHOOL_ID),)),
+    DemoAccount("guardian", "Roditel-2026g", "родитель", ((Role.guardian, SCHOOL_ID),)),
+)
+
+DEMO_LINES = (
+    "demo logins (login / password):",
+    *(f"{a.login:<14} {a.password:<20} {a.who}" for a in DEMO_ACCOUNTS),
+)
+
+
+async def load_demo_accounts(runtime: ServiceRuntime) -> None:
+    """Create the demo accounts that are missing (idempotent: make run starts many times)."""
+    settings = runtime.settings
+    assert isinstance(settings, IdentitySettings)
+    if not settings.demo_data:
+        return
+    from eschool.identity.api.routes import passwords_for
+
+    async with runtime.database.uow() as uow:
+        existing = set((await uow.session.execute(select(UserAccount.login))).scalars())
+        for account in DEMO_ACCOUNTS:
+            if account.login not in existing:
+                await create_account(
+                    uow,
+                    login=account.login,
+                    password=account.password,
+                    passwords=passwords_for(settings),
+                    person_id=demo_id(f"person:{account.login}"),
+                    bindings=account.roles,
+                )
+        await uow.commit()

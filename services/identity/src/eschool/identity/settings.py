@@ -1,0 +1,30 @@
+"""Identity's settings (env prefix ``IDENTITY_``)."""
+
+from __future__ import annotations
+
+from pydantic import Field
+from pydantic_settings import SettingsConfigDict
+
+from eschool.common.settings import ServiceSettings
+
+
+class IdentitySettings(ServiceSettings):
+    """Token lifetimes, issuer, login protection and password hashing cost."""
+
+    model_config = SettingsConfigDict(env_prefix="IDENTITY_")
+
+    issuer: str | None = None
+    access_token_ttl_seconds: int = Field(default=900, ge=60, le=86_400)
+    refresh_token_ttl_days: int = Field(default=30, ge=1, le=365)
+    signing_key_rotation_days: int = Field(default=30, ge=1)
+    max_failed_logins: int = Field(default=5, ge=1, le=100)
+    lockout_seconds: int = Field(default=900, ge=1)
+    # Argon2id cost: RFC 9106's second recommended option (64 MiB, 3 passes) by default.
+    argon2_time_cost: int = Field(default=3, ge=1)
+    argon2_memory_kib: int = Field(default=65_536, ge=8)
+    argon2_parallelism: int = Field(default=1, ge=1)
+
+    @property
+    def issuer_url(self) -> str:
+        """The issuer: configured, or the identity API under the public URL."""
+        return self.issuer or f"{self.public_url.rstrip('/')}/api/identity/v1"
