@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
 from typing import Any
 
 import aio_pika
@@ -59,6 +59,22 @@ def from_amqp(incoming: AbstractIncomingMessage) -> OutgoingMessage:
         timestamp=incoming.timestamp,
         headers=dict(incoming.headers or {}),
     )
+
+
+@contextlib.asynccontextmanager
+async def _own_channel(connection: AbstractRobustConnection) -> AsyncIterator[AbstractChannel]:
+    """A short-lived channel (a failed passive declare closes its channel, so it must not be shared).
+
+    Closing it must not mask what happened inside: an error from ``close`` would replace a
+    cancellation, and the cancelled task would never learn it had been cancelled.
+    """
+    channel = await connection.channel()
+    try:
+        yield channel
+    finally:
+        if not channel.is_closed:
+            with contextlib.suppress(Exception):
+                await channel.close()
 
 
 class _RabbitDelivery(Delivery):
@@ -143,8 +159,7 @@ class RabbitTransport(Transport):
 
     async def declare(self, spec: QueueSpec) -> None:
         """Declare the quorum queue with its delivery limit and DLX, its retry tiers, and its DLQ."""
-        channel = await self.connection.channel()
-        try:
+        async with _own_channel(self.connection) as channel:
             dlq = await channel.declare_queue(spec.dlq, durable=True, arguments=_quorum())
             await dlq.bind(spec.dead_letter_exchange, routing_key=spec.name)
             queue = await channel.declare_queue(
@@ -173,8 +188,6 @@ class RabbitTransport(Transport):
                         }
                     ),
                 )
-        finally:
-            await channel.close()
 
     async def publish(self, messages: Sequence[OutgoingMessage]) -> None:
         """Publish a batch to the events exchange and wait for every confirm."""
@@ -212,13 +225,9 @@ class RabbitTransport(Transport):
 
     async def depth(self, queue: str) -> int:
         """Ready messages, from a passive declare."""
-        channel = await self.connection.channel()
-        try:
+        async with _own_channel(self.connection) as channel:
             q = await channel.declare_queue(queue, passive=True)
-            result = q.declaration_result
-            return int(result.message_count or 0)
-        finally:
-            await channel.close()
+            return int(q.declaration_result.message_count or 0)
 
     async def ping(self) -> None:
         """Raise unless the connection is open."""
