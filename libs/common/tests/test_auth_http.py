@@ -15,7 +15,14 @@ import pytest
 import structlog
 from fastapi import Depends, FastAPI
 
-from eschool.common.auth import CurrentPrincipal, OptionalPrincipal, Role, require_roles, require_scopes
+from eschool.common.auth import (
+    CurrentPrincipal,
+    OptionalPrincipal,
+    PrincipalChangingPassword,
+    Role,
+    require_roles,
+    require_scopes,
+)
 from eschool.common.http.problems import install_problem_handlers
 from eschool.common.testing.auth import TestIdentity
 
@@ -37,6 +44,10 @@ def protected_app(identity: TestIdentity) -> FastAPI:
     @app.get("/marks-export", dependencies=[Depends(require_scopes("marks:read"))])
     async def marks_export() -> dict[str, str]:
         return {"ok": "yes"}
+
+    @app.post("/password")
+    async def password(principal: PrincipalChangingPassword) -> dict[str, bool]:
+        return {"must_change": principal.password_change_required}
 
     @app.get("/news")
     async def news(principal: OptionalPrincipal) -> dict[str, bool]:
@@ -138,3 +149,17 @@ async def test_identity_down_gets_503_not_401(api: httpx.AsyncClient, test_ident
     response = await api.get("/me", headers=test_identity.headers(test_identity.token()))
     assert response.status_code == 503
     assert response.json()["code"] == "auth_unavailable"
+
+
+async def test_token_of_a_generated_password_opens_only_the_password_change(
+    api: httpx.AsyncClient, test_identity: TestIdentity
+) -> None:
+    headers = test_identity.headers(test_identity.token_for(Role.pupil, pwd_change=True))
+
+    refused = await api.get("/me", headers=headers)
+    changing = await api.post("/password", headers=headers)
+
+    assert refused.status_code == 403
+    assert refused.json()["code"] == "password_change_required"
+    assert (changing.status_code, changing.json()) == (200, {"must_change": True})
+    assert (await api.get("/news", headers=headers)).status_code == 403

@@ -105,6 +105,21 @@ async def test_valid_token_becomes_the_right_principal(
     assert principal.org_units_for(Role.class_teacher, Role.subject_teacher) == {school, other_school}
 
 
+async def test_guardian_binding_carries_the_pupils_it_covers(
+    test_identity: TestIdentity, verifier: JwksVerifier
+) -> None:
+    school, son, daughter = uuid4(), uuid4(), uuid4()
+    token = test_identity.token(
+        roles=[(Role.guardian, school), (Role.subject_teacher, school)], pupils=[son, daughter]
+    )
+
+    principal = principal_from_claims(await verifier.verify(token))
+
+    assert principal.pupils() == {son, daughter}
+    assert RoleBinding(Role.subject_teacher, school) in principal.bindings
+    assert not principal.password_change_required
+
+
 async def test_test_identity_tokens_carry_the_principals_they_name(
     test_identity: TestIdentity, verifier: JwksVerifier
 ) -> None:

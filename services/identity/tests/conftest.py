@@ -14,7 +14,7 @@ from pydantic import SecretStr
 from eschool.common.auth import JwksVerifier, Role
 from eschool.common.bus.memory import MemoryTransport
 from eschool.common.service import ServiceRuntime
-from eschool.identity.api.routes import passwords_for
+from eschool.identity.api.deps import passwords_for
 from eschool.identity.app import service
 from eschool.identity.services.accounts import create_account
 from eschool.identity.services.clients import register_client
@@ -94,3 +94,20 @@ def add_client(identity: ServiceRuntime) -> AddClient:
 def verifier(api: httpx.AsyncClient) -> JwksVerifier:
     """The platform's verifier, reading identity's JWKS the way every other service will."""
     return JwksVerifier(f"{ISSUER}/jwks.json", issuer=ISSUER, audience="eschool", http=api)
+
+
+Bearer = Callable[[str, str], Awaitable[dict[str, str]]]
+
+
+@pytest.fixture
+def bearer(api: httpx.AsyncClient) -> Bearer:
+    """Log in with the password grant; returns the Authorization header of the access token."""
+
+    async def login(username: str, password: str) -> dict[str, str]:
+        response = await api.post(
+            "/v1/token", data={"grant_type": "password", "username": username, "password": password}
+        )
+        assert response.status_code == 200, response.text
+        return {"Authorization": f"Bearer {response.json()['access_token']}"}
+
+    return login

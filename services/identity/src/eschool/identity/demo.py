@@ -10,6 +10,7 @@ from sqlalchemy import select
 from eschool.common.auth import Role
 from eschool.common.demo import MUNICIPALITY_ID, REGION_ID, SCHOOL_ID, demo_id
 from eschool.common.service import ServiceRuntime
+from eschool.identity.api.deps import passwords_for
 from eschool.identity.db.models import UserAccount
 from eschool.identity.services.accounts import create_account
 from eschool.identity.settings import IdentitySettings
@@ -52,8 +53,6 @@ async def load_demo_accounts(runtime: ServiceRuntime) -> None:
     assert isinstance(settings, IdentitySettings)
     if not settings.demo_data:
         return
-    from eschool.identity.api.routes import passwords_for
-
     async with runtime.database.uow() as uow:
         existing = set((await uow.session.execute(select(UserAccount.login))).scalars())
         for account in DEMO_ACCOUNTS:

@@ -73,21 +73,29 @@ def _problem_for(error: InvalidToken) -> Problem:
     return unauthorized(error.reason.value, _DETAILS.get(error.reason, _DEFAULT_DETAIL))
 
 
-async def current_principal(request: Request) -> Principal:
-    """The authenticated caller; 401 without a valid bearer token, 503 when keys cannot be fetched."""
+async def principal_changing_password(request: Request) -> Principal:
+    """The authenticated caller, even one whose generated password must be replaced first."""
     token = _bearer_token(request)
     if token is None:
         raise unauthorized("token_missing", "Требуется вход в систему")
     return await _authenticate(request, token)
 
 
+async def current_principal(request: Request) -> Principal:
+    """The authenticated caller; 401 without a valid bearer token, 503 when keys cannot be fetched."""
+    principal = await principal_changing_password(request)
+    if principal.password_change_required:
+        raise forbidden("password_change_required", "Смените выданный пароль, чтобы продолжить работу")
+    return principal
+
+
 async def optional_principal(request: Request) -> Principal | None:
     """The caller if a token was sent, None for an anonymous request; a bad token is still a 401."""
-    token = _bearer_token(request)
-    return None if token is None else await _authenticate(request, token)
+    return None if request.headers.get("authorization") is None else await current_principal(request)
 
 
 CurrentPrincipal = Annotated[Principal, Depends(current_principal)]
+PrincipalChangingPassword = Annotated[Principal, Depends(principal_changing_password)]
 OptionalPrincipal = Annotated[Principal | None, Depends(optional_principal)]
 
 

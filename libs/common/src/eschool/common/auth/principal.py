@@ -7,8 +7,11 @@ verifier):
   state portal) that authenticated with OAuth2 client credentials;
 - ``pid``: the person id (a UUID string) behind the user, optional (absent for machine clients);
 - ``roles``: a list of ``{"role": "<Role>", "org": "<uuid>" | null}``, each role scoped to the org unit
-  (region, municipality or school) it applies in; optional, empty when absent;
-- ``scope``: OAuth2 scopes separated by spaces, optional.
+  (region, municipality or school) it applies in; optional, empty when absent; a guardian's entry also
+  has ``"pupils": ["<uuid>", ...]``, the person ids of the children it covers;
+- ``scope``: OAuth2 scopes separated by spaces, optional;
+- ``pwd_change``: true while the person must replace a generated password; such a token opens
+  nothing but the password change (seed 003: one-time passwords handed out on paper).
 
 Roles this code does not know yet are ignored, so identity can issue a new role before every service
 has been redeployed.
@@ -53,6 +56,7 @@ class RoleBinding:
 
     role: Role
     org_unit_id: UUID | None
+    pupil_ids: frozenset[UUID] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,6 +68,7 @@ class Principal:
     client_id: str | None
     bindings: tuple[RoleBinding, ...]
     scopes: frozenset[str]
+    password_change_required: bool = False
 
     @property
     def is_machine(self) -> bool:
@@ -87,6 +92,10 @@ class Principal:
             if binding.role in roles and binding.org_unit_id is not None
         }
 
+    def pupils(self) -> frozenset[UUID]:
+        """The pupils (person ids) the caller is a guardian of, over all guardian bindings."""
+        return frozenset().union(*(b.pupil_ids for b in self.bindings if b.role is Role.guardian))
+
     def has_scopes(self, *scopes: str) -> bool:
         """True if the caller was granted every one of ``scopes``."""
         return self.scopes.issuperset(scopes)
@@ -102,6 +111,7 @@ def principal_from_claims(claims: Mapping[str, Any]) -> Principal:
         client_id=client_id,
         bindings=_bindings(claims.get("roles")),
         scopes=_scopes(claims.get("scope")),
+        password_change_required=claims.get("pwd_change") is True,
     )
 
 
@@ -146,7 +156,10 @@ def _binding(entry: Any) -> RoleBinding | None:
     except ValueError:
         log.debug("auth.token.unknown_role_ignored", role=entry["role"])
         return None
-    return RoleBinding(role, org_unit_id)
+    pupils = entry.get("pupils") or []
+    if not isinstance(pupils, list):
+        raise _malformed("roles")
+    return RoleBinding(role, org_unit_id, frozenset(_uuid(p, "roles") for p in pupils))
 
 
 def _scopes(raw: Any) -> frozenset[str]:

@@ -141,6 +141,7 @@ class TestIdentity:
         roles: Iterable[RoleGrant] = (),
         scopes: Iterable[str] = (),
         client_id: str | None = None,
+        pupils: Iterable[UUID] = (),
         expires_in: int = 300,
         kid: str | None = None,
         header_kid: str | None = None,
@@ -149,6 +150,7 @@ class TestIdentity:
     ) -> str:
         """A signed access token of a person (fresh ids unless given), or a machine client with ``client_id``.
 
+        ``pupils`` go into every guardian grant (the children the guardian may see).
         ``kid`` picks the signing key (default: the current one); the header names ``header_kid`` (default:
         the signing kid), or no kid with ``omit_kid``. ``extra_claims`` override the claims built here
         (``iat``, ``iss``...) and an override of None removes one: ways to prove that bad tokens are refused.
@@ -161,7 +163,12 @@ class TestIdentity:
             "exp": now + expires_in,
         }
         claims |= _subject(user_id, person_id, client_id)
-        grants = [{"role": str(role), "org": None if org is None else str(org)} for role, org in roles]
+        grants: list[dict[str, Any]] = [
+            {"role": str(role), "org": None if org is None else str(org)} for role, org in roles
+        ]
+        for grant in grants:
+            if grant["role"] == Role.guardian:
+                grant["pupils"] = [str(p) for p in pupils]
         if grants:
             claims["roles"] = grants
         if scope := " ".join(scopes):

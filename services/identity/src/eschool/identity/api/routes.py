@@ -5,16 +5,18 @@ from __future__ import annotations
 import base64
 import binascii
 from datetime import timedelta
-from functools import cache
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request
 from pydantic import BaseModel
 
 from eschool.common.db import Database, UnitOfWork
+from eschool.identity.api.accounts import accounts_router
 from eschool.identity.api.admin import admin_router
+from eschool.identity.api.deps import passwords_for
+from eschool.identity.api.deps import settings_of as _settings
+from eschool.identity.api.me import me_router
 from eschool.identity.db.models import UserAccount
-from eschool.identity.domain.passwords import Passwords
 from eschool.identity.oauth import oauth_error
 from eschool.identity.services.clients import authenticate_client, is_machine_client, issue_client_token
 from eschool.identity.services.keys import ActiveKey, active_key, published_keys
@@ -45,22 +47,6 @@ class TokenForm(BaseModel):
     client_id: str | None = None
     client_secret: str | None = None
     scope: str | None = None
-
-
-def _settings(request: Request) -> IdentitySettings:
-    settings = request.app.state.runtime.settings
-    assert isinstance(settings, IdentitySettings)
-    return settings
-
-
-@cache
-def _passwords(time_cost: int, memory_kib: int, parallelism: int) -> Passwords:
-    return Passwords.with_cost(time_cost=time_cost, memory_kib=memory_kib, parallelism=parallelism)
-
-
-def passwords_for(settings: IdentitySettings) -> Passwords:
-    """The hasher with the configured Argon2id cost (one per cost, shared)."""
-    return _passwords(settings.argon2_time_cost, settings.argon2_memory_kib, settings.argon2_parallelism)
 
 
 async def _signing_key(uow: UnitOfWork, settings: IdentitySettings) -> ActiveKey:
@@ -168,6 +154,7 @@ def routers() -> list[APIRouter]:
             "jwks_uri": f"{issuer}/jwks.json",
             "token_endpoint": f"{issuer}/token",
             "revocation_endpoint": f"{issuer}/revoke",
+            "userinfo_endpoint": f"{issuer}/userinfo",
             "grant_types_supported": list(GRANTS),
             "response_types_supported": ["token"],
             "subject_types_supported": ["public"],
@@ -199,4 +186,4 @@ def routers() -> list[APIRouter]:
             await uow.commit()
         return {}
 
-    return [router, admin_router()]
+    return [router, me_router(), accounts_router(), admin_router()]

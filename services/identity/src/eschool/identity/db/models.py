@@ -25,7 +25,7 @@ class UserAccount(Base):
     user_account_id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
     login: Mapped[str] = mapped_column(String(100), unique=True)
     password_hash: Mapped[str | None] = mapped_column(Text)
-    person_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
+    person_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, index=True)
     must_change_password: Mapped[bool] = mapped_column(default=False)
     failed_logins: Mapped[int] = mapped_column(Integer, default=0)
     locked_until: Mapped[datetime | None] = mapped_column(UtcDateTime)
@@ -46,6 +46,8 @@ class RoleBinding(Base):
     org_unit_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
     granted_at: Mapped[datetime] = mapped_column(UtcDateTime)
     granted_by: Mapped[uuid.UUID | None] = mapped_column(Uuid)
+    # A guardian's binding lists the pupils (person ids) they may see.
+    pupil_ids: Mapped[list[str] | None] = mapped_column(JSON)
 
 
 class SigningKey(Base):
@@ -64,7 +66,11 @@ class LoginAttempt(Base):
     """The authorization log: every login attempt and its outcome (never the password)."""
 
     __tablename__ = "login_attempt"
-    __table_args__ = (Index("ix_login_attempt_occurred_at", "occurred_at"),)
+    __table_args__ = (
+        Index("ix_login_attempt_occurred_at", "occurred_at"),
+        Index("ix_login_attempt_ip_occurred_at", "ip", "occurred_at"),
+        Index("ix_login_attempt_user_account_id_occurred_at", "user_account_id", "occurred_at"),
+    )
 
     login_attempt_id: Mapped[int] = mapped_column(BigIntPK, primary_key=True, autoincrement=True)
     user_account_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
@@ -102,3 +108,20 @@ class MachineClient(Base):
     scopes: Mapped[list[str]] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
     disabled_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+
+class AccountAudit(Base):
+    """What was done to an account, by whom and why (never a password)."""
+
+    __tablename__ = "account_audit"
+    __table_args__ = (
+        Index("ix_account_audit_user_account_id_occurred_at", "user_account_id", "occurred_at"),
+    )
+
+    account_audit_id: Mapped[int] = mapped_column(BigIntPK, primary_key=True, autoincrement=True)
+    user_account_id: Mapped[uuid.UUID] = mapped_column(Uuid)
+    action: Mapped[str] = mapped_column(String(40))
+    actor_user_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
+    occurred_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    reason: Mapped[str | None] = mapped_column(Text)
+    detail: Mapped[dict[str, Any] | None] = mapped_column(JSON)

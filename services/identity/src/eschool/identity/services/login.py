@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 import jwt
 from sqlalchemy import select
@@ -106,7 +107,7 @@ async def issue_access_token(
     """An RS256 access token carrying the user, the person and the role bindings; and its lifetime."""
     bindings = (
         await uow.session.execute(
-            select(RoleBinding.role, RoleBinding.org_unit_id).where(
+            select(RoleBinding.role, RoleBinding.org_unit_id, RoleBinding.pupil_ids).where(
                 RoleBinding.user_account_id == account.user_account_id
             )
         )
@@ -120,7 +121,7 @@ async def issue_access_token(
         "iat": int(now.timestamp()),
         "exp": int(now.timestamp()) + ttl,
         "jti": uuid.uuid4().hex,
-        "roles": [{"role": b.role, "org": str(b.org_unit_id) if b.org_unit_id else None} for b in bindings],
+        "roles": [_role_claim(b.role, b.org_unit_id, b.pupil_ids) for b in bindings],
     }
     if account.person_id is not None:
         claims["pid"] = str(account.person_id)
@@ -128,3 +129,10 @@ async def issue_access_token(
         claims["pwd_change"] = True
     token = jwt.encode(claims, key.private_key, algorithm="RS256", headers={"kid": key.kid})
     return token, ttl
+
+
+def _role_claim(role: str, org_unit_id: uuid.UUID | None, pupil_ids: list[str] | None) -> dict[str, Any]:
+    claim: dict[str, Any] = {"role": role, "org": str(org_unit_id) if org_unit_id else None}
+    if role == "guardian":
+        claim["pupils"] = list(pupil_ids or [])
+    return claim
