@@ -1,4 +1,4 @@
-"""The asyncio helpers background tasks rely on."""
+"""The asyncio helpers background tasks rely on, and the in-memory broker across event loops."""
 
 from __future__ import annotations
 
@@ -8,6 +8,8 @@ import contextlib
 import pytest
 
 from eschool.common.aio import cancel_and_wait
+from eschool.common.bus import OutgoingMessage, QueueSpec
+from eschool.common.bus.memory import shared_memory_transport
 
 
 async def test_a_task_that_swallows_its_cancellation_is_still_stopped() -> None:
@@ -40,3 +42,30 @@ async def test_an_error_the_task_ended_with_reaches_the_caller() -> None:
     await asyncio.sleep(0)
     with pytest.raises(ValueError, match="broken"):
         await cancel_and_wait(task)
+
+
+def test_shared_memory_broker_serves_a_second_event_loop() -> None:
+    # The embedded app's broker is shared by URL; tests (and a restart in one process) use it again
+    # under a new event loop, whose consumers must still be woken.
+    transport = shared_memory_transport("memory://two-loops")
+    spec = QueueSpec(name="loops.test-events", bindings=("test.#",))
+    message = OutgoingMessage(body=b"{}", routing_key="test.thing.made.v1", message_id="m", type="t")
+
+    async def consume_one() -> None:
+        await transport.connect()
+        await transport.declare(spec)
+        received = asyncio.Event()
+
+        async def handler(delivery) -> None:  # type: ignore[no-untyped-def]
+            await delivery.ack()
+            received.set()
+
+        subscription = await transport.consume(spec, handler)
+        await asyncio.sleep(0.01)  # the dispatcher waits on the queue's event before anything arrives
+        await transport.publish([message])
+        await asyncio.wait_for(received.wait(), timeout=5)
+        await subscription.cancel()
+        await transport.close()
+
+    asyncio.run(consume_one())
+    asyncio.run(consume_one())

@@ -87,7 +87,13 @@ class MemoryTransport(Transport):
         self._inflight: list[set[asyncio.Task[None]]] = []
 
     async def connect(self) -> None:
-        """Nothing to open: the broker lives in this process."""
+        """Nothing to open (the broker lives in this process); wake-up events are made for this loop."""
+        # An asyncio.Event belongs to the first loop that waits on it: a broker shared by URL and used
+        # again under a new loop (a second embedded app in one process) would never wake its consumers.
+        for queue in self._queues.values():
+            queue.changed = asyncio.Event()
+            if queue.ready:
+                queue.changed.set()
 
     async def close(self) -> None:
         """Cancel pending retry timers (their messages are dropped with the process, as on shutdown)."""
