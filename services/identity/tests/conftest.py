@@ -31,6 +31,7 @@ async def identity(db_url: str) -> AsyncIterator[ServiceRuntime]:
         issuer=ISSUER,
         secret_key=SecretStr("test-secret-for-keys"),
         max_failed_logins=3,
+        max_failed_logins_per_ip=6,
         argon2_time_cost=1,
         argon2_memory_kib=1024,
     )

@@ -25,3 +25,10 @@ def oauth_error(status: int, error: str, detail: str) -> Problem:
 def invalid_grant(detail: str = BAD_CREDENTIALS) -> Problem:
     """The credentials or the refresh token do not open a session."""
     return oauth_error(400, "invalid_grant", detail)
+
+
+def too_many_attempts(retry_after: int) -> Problem:
+    """Too many failed logins from the caller's address: wait, then try again."""
+    problem = oauth_error(429, "too_many_attempts", "Слишком много неудачных попыток входа, повторите позже")
+    problem.headers["Retry-After"] = str(retry_after)
+    return problem

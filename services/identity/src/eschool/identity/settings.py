@@ -19,6 +19,9 @@ class IdentitySettings(ServiceSettings):
     signing_key_rotation_days: int = Field(default=30, ge=1)
     max_failed_logins: int = Field(default=5, ge=1, le=100)
     lockout_seconds: int = Field(default=900, ge=1)
+    # Failed logins from one IP address within lockout_seconds before that address must wait: a school's
+    # computer class shares one address, so this is well above the per-account limit.
+    max_failed_logins_per_ip: int = Field(default=50, ge=1, le=100_000)
     # Argon2id cost: RFC 9106's second recommended option (64 MiB, 3 passes) by default.
     argon2_time_cost: int = Field(default=3, ge=1)
     argon2_memory_kib: int = Field(default=65_536, ge=8)

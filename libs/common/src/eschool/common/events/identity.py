@@ -8,7 +8,8 @@ from typing import Literal
 
 from eschool.common.events.base import Event
 
-LoginOutcome = Literal["succeeded", "bad_credentials", "locked", "disabled"]
+# ip_limited: too many failed logins from one address lately, refused before any account was looked at.
+LoginOutcome = Literal["succeeded", "bad_credentials", "locked", "disabled", "ip_limited"]
 
 
 class LoginAttemptedV1(Event):

@@ -15,6 +15,7 @@ from eschool.identity.api.accounts import accounts_router
 from eschool.identity.api.admin import admin_router
 from eschool.identity.api.deps import passwords_for
 from eschool.identity.api.deps import settings_of as _settings
+from eschool.identity.api.login_log import login_log_router
 from eschool.identity.api.me import me_router
 from eschool.identity.db.models import UserAccount
 from eschool.identity.oauth import oauth_error
@@ -186,4 +187,4 @@ def routers() -> list[APIRouter]:
             await uow.commit()
         return {}
 
-    return [router, me_router(), accounts_router(), admin_router()]
+    return [router, me_router(), accounts_router(), admin_router(), login_log_router()]

@@ -8,13 +8,13 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import jwt
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from eschool.common.db import UnitOfWork, as_utc, utcnow
 from eschool.common.events.identity import LoginAttemptedV1, LoginOutcome
 from eschool.identity.db.models import LoginAttempt, RoleBinding, UserAccount
 from eschool.identity.domain.passwords import Passwords
-from eschool.identity.oauth import invalid_grant
+from eschool.identity.oauth import invalid_grant, too_many_attempts
 from eschool.identity.services.keys import ActiveKey
 from eschool.identity.settings import IdentitySettings
 
@@ -35,6 +35,10 @@ async def authenticate(
     """The account the credentials open; every attempt is logged and published, then committed."""
     now = utcnow()
     login = request.login.strip().lower()
+    if retry_after := await _ip_limited(uow, request.ip, settings=settings, now=now):
+        _record(uow, None, login, request, "ip_limited", now)
+        await uow.commit()
+        raise too_many_attempts(retry_after)
     account = (
         await uow.session.execute(select(UserAccount).where(UserAccount.login == login).with_for_update())
     ).scalar_one_or_none()
@@ -44,6 +48,26 @@ async def authenticate(
     if outcome != "succeeded" or account is None:
         raise invalid_grant()
     return account
+
+
+async def _ip_limited(uow: UnitOfWork, ip: str | None, *, settings: IdentitySettings, now: datetime) -> int:
+    """Seconds the address must wait, 0 when it may try: failures from it in the lockout window."""
+    if ip is None:
+        return 0
+    window_start = now - timedelta(seconds=settings.lockout_seconds)
+    failures = (
+        await uow.session.execute(
+            select(func.count(), func.min(LoginAttempt.occurred_at)).where(
+                LoginAttempt.ip == ip,
+                LoginAttempt.occurred_at > window_start,
+                LoginAttempt.outcome.in_(("bad_credentials", "locked", "disabled")),
+            )
+        )
+    ).one()
+    if failures[0] < settings.max_failed_logins_per_ip:
+        return 0
+    # Free again when the oldest failure of the window ages out.
+    return max(1, int((as_utc(failures[1]) - window_start).total_seconds()) + 1)
 
 
 def _check(
