@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import uuid
+
 import httpx
 
-from eschool.common.auth import JwksVerifier, principal_from_claims
+from eschool.common.auth import JwksVerifier, Role, principal_from_claims
 
 
 async def test_client_credentials_give_a_scoped_machine_token(
@@ -81,3 +83,60 @@ async def test_machine_client_cannot_use_the_password_grant(
     )
     assert response.status_code == 400
     assert response.json()["error"] == "unauthorized_client"
+
+
+async def client_token(api: httpx.AsyncClient, client_id: str, secret: str) -> httpx.Response:
+    return await api.post("/v1/token", data={"grant_type": "client_credentials"}, auth=(client_id, secret))
+
+
+async def test_ministry_registers_rotates_and_disables_machine_clients(
+    api: httpx.AsyncClient,
+    add_account,  # type: ignore[no-untyped-def]
+    bearer,  # type: ignore[no-untyped-def]
+) -> None:
+    await add_account("ministry", "Ministr-2026x", (Role.ministry, None))
+    as_ministry = await bearer("ministry", "Ministr-2026x")
+
+    created = await api.post(
+        "/v1/clients",
+        json={"client_id": "library-system", "scopes": ["contingent:read"]},
+        headers=as_ministry,
+    )
+    assert created.status_code == 201, created.text
+    first = created.json()["client_secret"]
+    assert (await client_token(api, "library-system", first)).status_code == 200
+
+    rotated = await api.post("/v1/clients/library-system/secret", headers=as_ministry)
+    second = rotated.json()["client_secret"]
+    assert (await client_token(api, "library-system", first)).status_code == 401
+    assert (await client_token(api, "library-system", second)).status_code == 200
+
+    assert (await api.post("/v1/clients/library-system/disable", headers=as_ministry)).json()["disabled_at"]
+    assert (await client_token(api, "library-system", second)).status_code == 401
+    await api.post("/v1/clients/library-system/enable", headers=as_ministry)
+    assert (await client_token(api, "library-system", second)).status_code == 200
+
+    listed = await api.get("/v1/clients", headers=as_ministry)
+    assert [c["client_id"] for c in listed.json()] == ["library-system"]
+    assert second not in listed.text
+    assert "secret" not in listed.text
+    unknown = await api.post("/v1/clients/nobody/disable", headers=as_ministry)
+    assert (unknown.status_code, unknown.json()["code"]) == (404, "client_not_found")
+
+
+async def test_only_the_ministry_administers_machine_clients(
+    api: httpx.AsyncClient,
+    add_account,  # type: ignore[no-untyped-def]
+    add_client,  # type: ignore[no-untyped-def]
+    bearer,  # type: ignore[no-untyped-def]
+) -> None:
+    secret = await add_client("state-portal", "enrolment:applications.write")
+    await add_account("admin.a", "Shkola-A-2026", (Role.school_admin, uuid.uuid4()))
+    as_school = await bearer("admin.a", "Shkola-A-2026")
+
+    listed = await api.get("/v1/clients", headers=as_school)
+    rotated = await api.post("/v1/clients/state-portal/secret", headers=as_school)
+    created = await api.post("/v1/clients", json={"client_id": "mine", "scopes": ["x:y"]}, headers=as_school)
+
+    assert (listed.status_code, rotated.status_code, created.status_code) == (403, 403, 403)
+    assert (await client_token(api, "state-portal", secret)).status_code == 200

@@ -13,6 +13,7 @@ from pydantic import BaseModel
 from eschool.common.db import Database, UnitOfWork
 from eschool.identity.api.accounts import accounts_router
 from eschool.identity.api.admin import admin_router
+from eschool.identity.api.clients import clients_router
 from eschool.identity.api.deps import passwords_for
 from eschool.identity.api.deps import settings_of as _settings
 from eschool.identity.api.login_log import login_log_router
@@ -187,4 +188,4 @@ def routers() -> list[APIRouter]:
             await uow.commit()
         return {}
 
-    return [router, me_router(), accounts_router(), admin_router(), login_log_router()]
+    return [router, me_router(), accounts_router(), admin_router(), login_log_router(), clients_router()]

@@ -7,9 +7,10 @@ import secrets
 from collections.abc import Sequence
 
 import jwt
+from sqlalchemy import select
 
 from eschool.common.db import UnitOfWork, utcnow
-from eschool.common.errors import conflict, unprocessable
+from eschool.common.errors import conflict, not_found, unprocessable
 from eschool.identity.db.models import MachineClient
 from eschool.identity.domain.passwords import Passwords
 from eschool.identity.oauth import oauth_error
@@ -81,3 +82,34 @@ def issue_client_token(
         "roles": [],
     }
     return jwt.encode(claims, key.private_key, algorithm="RS256", headers={"kid": key.kid}), ttl
+
+
+async def _client_or_404(uow: UnitOfWork, client_id: str) -> MachineClient:
+    client = await uow.session.get(MachineClient, client_id, with_for_update=True)
+    if client is None:
+        raise not_found("client_not_found", "Клиент не найден")
+    return client
+
+
+async def rotate_client_secret(uow: UnitOfWork, client_id: str, *, passwords: Passwords) -> str:
+    """A new secret for the client (shown once); the old one stops working at once."""
+    client = await _client_or_404(uow, client_id)
+    secret = secrets.token_urlsafe(32)
+    client.secret_hash = passwords.hash(secret)
+    return secret
+
+
+async def set_client_disabled(uow: UnitOfWork, client_id: str, *, disabled: bool) -> MachineClient:
+    """Disable (no new tokens; issued ones run out within their lifetime) or enable a client."""
+    client = await _client_or_404(uow, client_id)
+    if disabled and client.disabled_at is None:
+        client.disabled_at = utcnow()
+    elif not disabled:
+        client.disabled_at = None
+    return client
+
+
+async def list_clients(uow: UnitOfWork) -> list[MachineClient]:
+    """Every machine client, by id."""
+    rows = await uow.session.execute(select(MachineClient).order_by(MachineClient.client_id))
+    return list(rows.scalars())
