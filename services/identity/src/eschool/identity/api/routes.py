@@ -14,6 +14,7 @@ from eschool.common.db import Database, UnitOfWork
 from eschool.identity.api.accounts import accounts_router
 from eschool.identity.api.admin import admin_router
 from eschool.identity.api.clients import clients_router
+from eschool.identity.api.credentials import credentials_router
 from eschool.identity.api.deps import passwords_for
 from eschool.identity.api.deps import settings_of as _settings
 from eschool.identity.api.login_log import login_log_router
@@ -188,4 +189,12 @@ def routers() -> list[APIRouter]:
             await uow.commit()
         return {}
 
-    return [router, me_router(), accounts_router(), admin_router(), login_log_router(), clients_router()]
+    return [
+        router,
+        me_router(),
+        accounts_router(),
+        admin_router(),
+        login_log_router(),
+        clients_router(),
+        credentials_router(),
+    ]

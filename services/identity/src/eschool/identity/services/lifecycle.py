@@ -83,7 +83,7 @@ async def change_password(
         raise unprocessable(
             "password_unchanged", "Новый пароль должен отличаться от текущего", field_name="body.new_password"
         )
-    _set_password(account, passwords.hash(new), one_time=False)
+    set_password(account, passwords.hash(new), one_time=False)
     audit(uow, account_id, "password_changed", actor=None)
     return account
 
@@ -94,13 +94,14 @@ async def reset_password(
     """Give the account a new one-time password (shown once to the administrator); sessions end."""
     target = await administered_account(uow, account_id, actor=actor)
     password = generate_password()
-    _set_password(target.account, passwords.hash(password), one_time=True)
+    set_password(target.account, passwords.hash(password), one_time=True)
     await end_sessions(uow, account_id)
     audit(uow, account_id, "password_reset", actor=actor, reason=reason)
     return password
 
 
-def _set_password(account: UserAccount, encoded: str, *, one_time: bool) -> None:
+def set_password(account: UserAccount, encoded: str, *, one_time: bool) -> None:
+    """Replace the password hash; a one-time password must be changed at next login; lockout ends."""
     account.password_hash = encoded
     account.must_change_password = one_time
     account.password_changed_at = None if one_time else utcnow()

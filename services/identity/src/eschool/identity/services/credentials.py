@@ -1,0 +1,153 @@
+"""Bulk credentials for a class: logins and one-time passwords for pupils and guardians (seed 003).
+
+The passwords exist in clear only in the answer (the sheet the class teacher prints and hands out);
+identity keeps their Argon2id hashes, and a lost sheet means a new batch, not a download.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from eschool.common.auth import Principal, Role
+from eschool.common.db import UnitOfWork, utcnow
+from eschool.common.errors import forbidden
+from eschool.identity.db.models import RoleBinding, UserAccount
+from eschool.identity.domain.logins import login_stem, unique_login
+from eschool.identity.domain.passwords import Passwords, generate_password
+from eschool.identity.services.audit import audit, end_sessions
+from eschool.identity.services.bindings import SCHOOL_ADMINISTRATORS
+from eschool.identity.services.lifecycle import set_password
+
+HANDED_OUT = (Role.pupil, Role.guardian)
+
+
+@dataclass(frozen=True)
+class Person:
+    """Someone to issue credentials to; the names only shape the login and the sheet."""
+
+    person_id: uuid.UUID
+    role: Role
+    last_name: str
+    first_name: str
+    middle_name: str | None = None
+    class_label: str | None = None
+    pupil_ids: tuple[uuid.UUID, ...] = ()
+
+    @property
+    def full_name(self) -> str:
+        """Фамилия Имя Отчество."""
+        return " ".join(p for p in (self.last_name, self.first_name, self.middle_name) if p)
+
+
+@dataclass(frozen=True)
+class Issued:
+    """A login and its one-time password, for the sheet only."""
+
+    person: Person
+    login: str
+    password: str
+    new_account: bool
+
+
+def may_issue(actor: Principal, school_id: uuid.UUID) -> bool:
+    """The school's administration and its class teachers hand out pupils' and guardians' access."""
+    return actor.has_role(Role.ministry) or school_id in actor.org_units_for(
+        *SCHOOL_ADMINISTRATORS, Role.class_teacher
+    )
+
+
+async def issue_credentials(
+    uow: UnitOfWork, school_id: uuid.UUID, people: Sequence[Person], *, actor: Principal, passwords: Passwords
+) -> list[Issued]:
+    """New one-time passwords for each person: a new account, or a reset of the person's account."""
+    if not may_issue(actor, school_id):
+        raise forbidden(
+            "issue_not_allowed", "Выдавать доступ может администрация школы или классный руководитель"
+        )
+    issued = []
+    taken: set[str] = set()
+    for person in people:
+        password = generate_password()
+        # Argon2id is deliberately slow: hash off the event loop so a class of 30 does not stall it.
+        encoded = await asyncio.to_thread(passwords.hash, password)
+        account = await _account_of(uow, person.person_id)
+        new = account is None
+        if account is None:
+            account = await _new_account(uow, person, encoded, taken)
+        else:
+            set_password(account, encoded, one_time=True)
+            await end_sessions(uow, account.user_account_id)
+        await _ensure_binding(uow, account, person, school_id, actor)
+        audit(
+            uow,
+            account.user_account_id,
+            "credentials_issued",
+            actor=actor,
+            detail={"school_id": str(school_id)},
+        )
+        issued.append(Issued(person, account.login, password, new))
+    return issued
+
+
+async def _account_of(uow: UnitOfWork, person_id: uuid.UUID) -> UserAccount | None:
+    rows = await uow.session.execute(
+        select(UserAccount)
+        .where(UserAccount.person_id == person_id)
+        .order_by(UserAccount.created_at)
+        .limit(1)
+    )
+    return rows.scalar_one_or_none()
+
+
+async def _new_account(uow: UnitOfWork, person: Person, encoded: str, taken: set[str]) -> UserAccount:
+    stem = login_stem(person.last_name, person.first_name, person.middle_name)
+    existing = await uow.session.execute(select(UserAccount.login).where(UserAccount.login.startswith(stem)))
+    taken.update(existing.scalars())
+    login = unique_login(stem, taken.__contains__)
+    taken.add(login)
+    account = UserAccount(
+        user_account_id=uuid.uuid4(),
+        login=login,
+        password_hash=encoded,
+        person_id=person.person_id,
+        must_change_password=True,
+        failed_logins=0,
+        created_at=utcnow(),
+    )
+    uow.session.add(account)
+    await uow.session.flush()
+    return account
+
+
+async def _ensure_binding(
+    uow: UnitOfWork, account: UserAccount, person: Person, school_id: uuid.UUID, actor: Principal
+) -> None:
+    binding = (
+        await uow.session.execute(
+            select(RoleBinding).where(
+                RoleBinding.user_account_id == account.user_account_id,
+                RoleBinding.role == person.role.value,
+                RoleBinding.org_unit_id == school_id,
+            )
+        )
+    ).scalar_one_or_none()
+    pupils = sorted({*(binding.pupil_ids or [] if binding else []), *map(str, person.pupil_ids)})
+    if binding is None:
+        uow.session.add(
+            RoleBinding(
+                role_binding_id=uuid.uuid4(),
+                user_account_id=account.user_account_id,
+                role=person.role.value,
+                org_unit_id=school_id,
+                granted_at=utcnow(),
+                granted_by=actor.user_id,
+                pupil_ids=pupils if person.role is Role.guardian else None,
+            )
+        )
+    elif person.role is Role.guardian:
+        binding.pupil_ids = pupils
