@@ -90,13 +90,15 @@ def test_templates_build_into_every_part_of_a_service(renders: dict[str, Objects
         for service in ("journal", "contingent", "gateway"):
             expected = {
                 ("Deployment", f"{service}-api"),
-                ("Deployment", f"{service}-worker"),
                 ("Service", service),
-                ("Job", f"{service}-migrate"),
                 ("PodDisruptionBudget", f"{service}-api"),
                 ("ServiceAccount", service),
             }
+            # The gateway keeps no data: no worker and no migrations.
+            if service != "gateway":
+                expected |= {("Deployment", f"{service}-worker"), ("Job", f"{service}-migrate")}
             assert expected <= names, f"{overlay}: {service} lacks {sorted(expected - names)}"
+        assert ("Deployment", "gateway-worker") not in names
         assert ("HorizontalPodAutoscaler", "journal-api") in names
         assert ("HorizontalPodAutoscaler", "contingent-api") not in names
         assert ("Ingress", "gateway") in names

@@ -1,16 +1,21 @@
-"""A service built from the platform kit: runtime, app, probes, events end to end, embedded mounting."""
+"""A service built from the platform kit: runtime, app, probes, events end to end, embedded mode."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import httpx
+import pytest
 from conftest import eventually
+from fastapi import FastAPI
 from toy.app import ToySettings, service
 
+from eschool.common import gateway as gateway_entry
 from eschool.common.bus.memory import MemoryTransport
 from eschool.common.embedded import build_app
+from eschool.common.gateway import GatewayMissing
 from eschool.common.service import ServiceRuntime
+from eschool.common.testing.auth import TestIdentity
 
 
 def settings(tmp_path: Path) -> ToySettings:
@@ -57,14 +62,21 @@ async def test_readiness_names_the_database_when_it_is_gone(tmp_path: Path) -> N
     assert ready.json()["checks"]["broker"] == "ok"
 
 
-async def test_embedded_app_mounts_each_service_under_api(tmp_path: Path) -> None:
+async def test_embedded_app_routes_each_service_under_api_through_the_gateway(
+    tmp_path: Path, test_identity: TestIdentity
+) -> None:
     app = build_app([service], tmp_path / "var")
+    # The toy has no identity beside it to publish keys: the test's identity stands in.
+    test_identity.install(app)
     runtime = app.state.runtimes[0]
     await runtime.transport.connect()
     await runtime.start()
     try:
         async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://e") as client:
-            created = await client.post("/api/toy/things", json={"name": "embedded"})
+            anonymous = await client.post("/api/toy/things", json={"name": "embedded"})
+            assert anonymous.status_code == 401
+            token = test_identity.headers(test_identity.token())
+            created = await client.post("/api/toy/things", json={"name": "embedded"}, headers=token)
             assert created.status_code == 201
             ready = (await client.get("/readyz")).json()
             assert ready["checks"] == {"broker": "ok", "toy.database": "ok"}
@@ -74,12 +86,17 @@ async def test_embedded_app_mounts_each_service_under_api(tmp_path: Path) -> Non
 
 
 async def test_embedded_event_committed_before_shutdown_is_handled_at_the_latest_after_restart(
-    tmp_path: Path,
+    tmp_path: Path, test_identity: TestIdentity
 ) -> None:
     var = tmp_path / "var"
 
-    def client(app: object) -> httpx.AsyncClient:
-        return httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://e")  # type: ignore[arg-type]
+    def client(app: FastAPI) -> httpx.AsyncClient:
+        test_identity.install(app)
+        return httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=app),
+            base_url="http://e",
+            headers=test_identity.headers(test_identity.token()),
+        )
 
     first = build_app([service], var)
     async with first.router.lifespan_context(first), client(first) as api:
@@ -105,3 +122,11 @@ async def test_api_only_process_stays_ready_without_the_broker(tmp_path: Path) -
             assert (await client.get("/readyz")).json() == {"status": "ready", "checks": {"database": "ok"}}
     finally:
         await runtime.stop()
+
+
+def test_embedded_mode_says_clearly_when_no_gateway_is_installed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(gateway_entry, "entry_points", lambda **_: ())
+    with pytest.raises(GatewayMissing, match="eschool-gateway"):
+        build_app([service], tmp_path / "var")

@@ -1,7 +1,8 @@
-"""The embedded mode (``make run``): every service of the workspace in one process.
+"""The embedded mode (``make run``): every service of the workspace in one process, behind the gateway.
 
 Each service gets its own SQLite file under ``var/``, all share the in-memory bus, relays and consumers
-run as tasks, and the root app serves ``/healthz``, ``/readyz`` and ``/metrics`` beside ``/api/<name>``.
+run as tasks. The root app is the gateway, the same code as in production, reaching each service's app
+in-process through httpx's ASGI transport; its ``/readyz`` covers every service's database and the bus.
 """
 
 from __future__ import annotations
@@ -16,12 +17,14 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
+import httpx
 import uvicorn
 from fastapi import FastAPI
 
 from eschool.common import aio
 from eschool.common.bus.memory import shared_memory_transport
-from eschool.common.http import install_http_kit, readiness_checks
+from eschool.common.gateway import Lifespan, discover_gateway
+from eschool.common.http import readiness_checks
 from eschool.common.logging import configure_logging, get_logger
 from eschool.common.service import ServiceDefinition, ServiceRuntime, discover_services
 
@@ -69,15 +72,28 @@ def build_app(
                 await runtime.stop()
             await transport.close()
 
-    app = FastAPI(title="eschool (embedded)", lifespan=lifespan)
+    app = _gateway(runtimes, public_url, lifespan)
     app.state.runtimes = runtimes
-    install_http_kit(app, service="embedded")
     checks = readiness_checks(app)
     checks["broker"] = transport.ping
     for runtime in runtimes:
         checks[f"{runtime.name}.database"] = runtime.database.ping
-        app.mount(f"/api/{runtime.name}", runtime.app(manage_lifespan=False))
     return app
+
+
+def _gateway(
+    runtimes: list[ServiceRuntime],
+    public_url: str,
+    lifespan: Lifespan,
+) -> FastAPI:
+    """The gateway as the root app, each upstream a service's app in this process."""
+    gateway = discover_gateway()
+    upstreams = {runtime.name: f"http://{runtime.name}.embedded" for runtime in runtimes}
+    settings = gateway.settings(public_url=public_url, upstreams=upstreams)
+    transports = {
+        runtime.name: httpx.ASGITransport(app=runtime.app(manage_lifespan=False)) for runtime in runtimes
+    }
+    return gateway.create_app(settings, transports=transports, lifespan=lifespan)
 
 
 def _free_port(host: str, preferred: int) -> int:
@@ -105,6 +121,9 @@ async def serve(host: str, port: int, var_dir: Path) -> None:
         raise SystemExit("eschool did not start: see the log above")
     names = ", ".join(d.name for d in definitions) or "none yet"
     print(f"eschool is running at http://{host}:{port}  (services: {names}; Ctrl-C stops it)", flush=True)
+    print(
+        f"  API under http://{host}:{port}/api/<service>/, docs at http://{host}:{port}/api/docs", flush=True
+    )
     for line in (line for d in definitions for line in d.demo_lines):
         print(f"  {line}", flush=True)
     await task

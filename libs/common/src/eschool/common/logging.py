@@ -113,6 +113,9 @@ def _adopt_foreign_loggers() -> None:
         logging.getLogger(name).propagate = True
     # The request-context middleware writes a richer access line (route template, request id).
     logging.getLogger("uvicorn.access").setLevel(logging.WARNING)
+    # httpx logs each request's full URL at info: the gateway's would carry query strings (an OAuth
+    # code on the external-login callback) into the logs, and double every access line.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
 
 
 def get_logger(name: str | None = None) -> structlog.stdlib.BoundLogger:

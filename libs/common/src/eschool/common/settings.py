@@ -24,26 +24,31 @@ class Environment(StrEnum):
     production = "production"
 
 
-class ServiceSettings(BaseSettings):
-    """Settings every service has; subclass and set ``env_prefix`` (e.g. ``JOURNAL_``)."""
+class ProcessSettings(BaseSettings):
+    """Settings every eschool process has, a service or the gateway; subclass and set ``env_prefix``."""
 
     model_config = SettingsConfigDict(env_prefix="ESCHOOL_", extra="ignore", frozen=True)
-
-    service_name: ClassVar[str] = "service"
 
     environment: Environment = Field(
         default=Environment.development,
         validation_alias=AliasChoices("ESCHOOL_ENV", "environment"),
     )
+    # Where people and partners reach the deployment (the gateway's origin): links and issuer URLs.
+    public_url: str = "http://127.0.0.1:8000"
+    log_level: str = "INFO"
+    log_json: bool = True
+
+
+class ServiceSettings(ProcessSettings):
+    """Settings every service has; subclass and set ``env_prefix`` (e.g. ``JOURNAL_``)."""
+
+    service_name: ClassVar[str] = "service"
+
     database_url: str = "sqlite+aiosqlite:///./var/service.db"
     bus_url: str = "memory://"
     events_exchange: str = "eschool.events"
-    # Where people and partners reach the deployment (the gateway's origin): links and issuer URLs.
-    public_url: str = "http://127.0.0.1:8000"
     # Load the demo region at start (the embedded mode does); production refuses it.
     demo_data: bool = False
-    log_level: str = "INFO"
-    log_json: bool = True
     jwks_url: str | None = None
     jwt_issuer: str = "eschool-identity"
     jwt_audience: str = "eschool"

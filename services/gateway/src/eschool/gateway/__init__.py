@@ -1,0 +1,1 @@
+"""The API gateway: routes ``/api/<service>/...``, verifies access tokens, rate limits, serves the OpenAPI."""

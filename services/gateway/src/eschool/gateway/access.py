@@ -1,0 +1,64 @@
+"""Who may pass: the public routes, access-token verification, and the rate limits, in that order."""
+
+from __future__ import annotations
+
+from fnmatch import fnmatchcase
+
+from starlette.requests import Request
+
+from eschool.common.auth import current_principal
+from eschool.gateway.forwarded import client_ip
+from eschool.gateway.ratelimit import TokenBuckets
+from eschool.gateway.settings import IDENTITY, GatewaySettings
+
+ANY_SERVICE = "*"
+TOKEN_ENDPOINT = (IDENTITY, "/v1/token")
+# Routes anyone may call without an access token: (service, path under /api/<service>). A pattern's "*"
+# matches anything, slashes included. Every other route needs a valid token at the gateway, and each
+# service checks it again (the gateway is not the only wall).
+PUBLIC_ROUTES: tuple[tuple[str, str], ...] = (
+    (IDENTITY, "/v1/.well-known/openid-configuration"),
+    (IDENTITY, "/v1/jwks.json"),
+    TOKEN_ENDPOINT,
+    (IDENTITY, "/v1/revoke"),
+    # The external identity provider (ESIA) sends the browser back here before we have issued a token.
+    (IDENTITY, "/v1/external/*"),
+    (ANY_SERVICE, "/healthz"),
+    (ANY_SERVICE, "/openapi.json"),
+)
+
+
+def is_public(service: str, path: str) -> bool:
+    """True if ``path`` of ``service`` is on the public list."""
+    return any(
+        owner in (service, ANY_SERVICE) and fnmatchcase(path, pattern) for owner, pattern in PUBLIC_ROUTES
+    )
+
+
+class Guard:
+    """Admits a request to a service or raises the problem (401, 429, 503) that refuses it."""
+
+    def __init__(self, settings: GatewaySettings) -> None:
+        limit = settings.rate_limit_max_keys
+        self.by_ip = TokenBuckets("ip", rate=settings.ip_rate_per_s, burst=settings.ip_burst, max_keys=limit)
+        self.by_client = TokenBuckets(
+            "client", rate=settings.client_rate_per_s, burst=settings.client_burst, max_keys=limit
+        )
+        self.token_endpoint = TokenBuckets(
+            "token_endpoint", rate=settings.token_ip_rate_per_s, burst=settings.token_ip_burst, max_keys=limit
+        )
+        self._trusted_hops = settings.trusted_proxy_hops
+
+    async def admit(self, request: Request, service: str, path: str) -> None:
+        """Limit by address first (cheap, before any signature check), then verify and limit by client."""
+        address = client_ip(request, self._trusted_hops)
+        self.by_ip.check(address)
+        if (service, path) == TOKEN_ENDPOINT:
+            self.token_endpoint.check(address)
+        if is_public(service, path):
+            return
+        # The platform's own dependency: the same 401/503 codes and Russian details as every service.
+        principal = await current_principal(request)
+        self.by_client.check(
+            f"client:{principal.client_id}" if principal.is_machine else str(principal.user_id)
+        )

@@ -1,0 +1,101 @@
+"""The services behind the gateway: one pooled httpx client per upstream, and its latency metrics."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from http.cookiejar import CookieJar, DefaultCookiePolicy
+
+import httpx
+from prometheus_client import Histogram
+
+from eschool.gateway.settings import GatewaySettings
+
+UPSTREAM_DURATION = Histogram(
+    "gateway_upstream_request_duration_seconds",
+    "Time from sending a request to a service to receiving its response headers.",
+    ("upstream", "status"),
+    buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0),
+)
+
+
+@dataclass(frozen=True)
+class Upstream:
+    """A service the gateway routes ``/api/<name>/...`` to."""
+
+    name: str
+    base_url: httpx.URL
+    client: httpx.AsyncClient
+
+    def url(self, path: str, query: bytes) -> httpx.URL:
+        """The upstream URL of ``path`` (already quoted) with the raw query string kept as it came."""
+        raw = self.base_url.raw_path.rstrip(b"/") + path.encode("ascii")
+        return self.base_url.copy_with(raw_path=raw + (b"?" + query if query else b""))
+
+
+class DeadlineTransport(httpx.AsyncBaseTransport):
+    """Bounds a whole exchange with an in-process transport, where httpx enforces no timeout itself."""
+
+    def __init__(self, inner: httpx.AsyncBaseTransport, seconds: float) -> None:
+        self._inner = inner
+        self._seconds = seconds
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        """Pass the request on; a hung app becomes an httpx timeout like a hung server's."""
+        try:
+            async with asyncio.timeout(self._seconds):
+                return await self._inner.handle_async_request(request)
+        except TimeoutError:
+            raise httpx.ReadTimeout("upstream app did not answer in time", request=request) from None
+
+    async def aclose(self) -> None:
+        """Close the wrapped transport."""
+        await self._inner.aclose()
+
+
+class Upstreams(Mapping[str, Upstream]):
+    """The upstreams by name, built from settings; ``transports`` replace the network (embedded mode)."""
+
+    def __init__(
+        self, settings: GatewaySettings, transports: Mapping[str, httpx.AsyncBaseTransport] | None = None
+    ) -> None:
+        transports = transports or {}
+        self._by_name = {
+            name: _upstream(name, url, settings, transports.get(name))
+            for name, url in settings.upstreams.items()
+        }
+
+    def __getitem__(self, name: str) -> Upstream:
+        return self._by_name[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._by_name)
+
+    def __len__(self) -> int:
+        return len(self._by_name)
+
+    async def aclose(self) -> None:
+        """Close every client and its pooled connections."""
+        for upstream in self._by_name.values():
+            await upstream.client.aclose()
+
+
+def _upstream(
+    name: str, url: str, settings: GatewaySettings, transport: httpx.AsyncBaseTransport | None
+) -> Upstream:
+    timeout = httpx.Timeout(settings.read_timeout_s, connect=settings.connect_timeout_s)
+    if transport is not None:
+        transport = DeadlineTransport(transport, settings.connect_timeout_s + settings.read_timeout_s)
+    client = httpx.AsyncClient(
+        transport=transport,
+        timeout=timeout,
+        limits=httpx.Limits(
+            max_connections=settings.max_connections,
+            max_keepalive_connections=settings.max_keepalive_connections,
+        ),
+        # A proxy must never keep one user's cookies and hand them to the next.
+        cookies=CookieJar(DefaultCookiePolicy(allowed_domains=[])),
+        follow_redirects=False,
+    )
+    return Upstream(name, httpx.URL(url), client)
