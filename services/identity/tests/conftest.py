@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import logging
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 
 import httpx
 import pytest
 import pytest_asyncio
+import structlog
 from fastapi import FastAPI
 from pydantic import SecretStr
 
 from eschool.common.auth import JwksVerifier, Role
 from eschool.common.bus.memory import MemoryTransport
+from eschool.common.logging import configure_logging
 from eschool.common.service import ServiceRuntime
 from eschool.identity.api.deps import passwords_for
 from eschool.identity.app import service
@@ -112,3 +115,15 @@ def bearer(api: httpx.AsyncClient) -> Bearer:
         return {"Authorization": f"Bearer {response.json()['access_token']}"}
 
     return login
+
+
+@pytest.fixture
+def debug_logs() -> Iterator[None]:
+    """JSON logs at DEBUG on stdout for this test (capsys reads them), the previous setup restored after."""
+    root = logging.getLogger()
+    handlers, level = root.handlers[:], root.level
+    configure_logging("DEBUG", json=True)
+    yield
+    root.handlers[:] = handlers
+    root.setLevel(level)
+    structlog.reset_defaults()

@@ -3,31 +3,16 @@
 from __future__ import annotations
 
 import io
-import logging
 import uuid
-from collections.abc import Iterator
 
 import httpx
 import pytest
-import structlog
 from openpyxl import load_workbook
 from sqlalchemy import select
 
 from eschool.common.auth import Role
 from eschool.common.bus.tables import outbox_message
-from eschool.common.logging import configure_logging
 from eschool.common.service import ServiceRuntime
-
-
-@pytest.fixture
-def debug_logs() -> Iterator[None]:
-    root = logging.getLogger()
-    handlers, level = root.handlers[:], root.level
-    configure_logging("DEBUG", json=True)
-    yield
-    root.handlers[:] = handlers
-    root.setLevel(level)
-    structlog.reset_defaults()
 
 
 async def test_secrets_stay_out_of_logs_and_events(

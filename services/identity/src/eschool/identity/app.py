@@ -6,6 +6,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from eschool.common.service import ServiceDefinition, ServiceRuntime
+from eschool.identity.api.external import attach_external_provider
 from eschool.identity.api.routes import routers
 from eschool.identity.api.verifier import own_verifier
 from eschool.identity.demo import DEMO_LINES, load_demo_accounts
@@ -31,7 +32,7 @@ service = ServiceDefinition(
     settings=IdentitySettings,
     migrations=Path(__file__).resolve().parents[3] / "migrations",
     routers=routers,
-    on_start=[ensure_signing_key, load_demo_accounts],
+    on_start=[ensure_signing_key, load_demo_accounts, attach_external_provider],
     verifier=own_verifier,
     demo_lines=DEMO_LINES,
 )

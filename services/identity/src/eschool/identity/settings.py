@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from pydantic import Field
+from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import SettingsConfigDict
 
-from eschool.common.settings import ServiceSettings
+from eschool.common.settings import Environment, ServiceSettings
+from eschool.identity.external_settings import DEV_SNILS_HMAC_KEY, ExternalProviderSettings
 
 
 class IdentitySettings(ServiceSettings):
     """Token lifetimes, issuer, login protection and password hashing cost."""
 
-    model_config = SettingsConfigDict(env_prefix="IDENTITY_")
+    model_config = SettingsConfigDict(env_prefix="IDENTITY_", env_nested_delimiter="__")
 
     issuer: str | None = None
     access_token_ttl_seconds: int = Field(default=900, ge=60, le=86_400)
@@ -26,8 +27,19 @@ class IdentitySettings(ServiceSettings):
     argon2_time_cost: int = Field(default=3, ge=1)
     argon2_memory_kib: int = Field(default=65_536, ge=8)
     argon2_parallelism: int = Field(default=1, ge=1)
+    # Shared with contingent: both compute eschool.common.snils.snils_hash with it.
+    snils_hmac_key: SecretStr = DEV_SNILS_HMAC_KEY
+    # Login through the state identity provider; None when it is not configured.
+    external_provider: ExternalProviderSettings | None = None
 
     @property
     def issuer_url(self) -> str:
         """The issuer: configured, or the identity API under the public URL."""
         return self.issuer or f"{self.public_url.rstrip('/')}/api/identity/v1"
+
+    @model_validator(mode="after")
+    def _external_provider_over_https_in_production(self) -> IdentitySettings:
+        provider = self.external_provider
+        if self.environment is Environment.production and provider and provider.insecure_urls():
+            raise ValueError("production needs https URLs for the external provider")
+        return self

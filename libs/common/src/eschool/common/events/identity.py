@@ -9,7 +9,21 @@ from typing import Literal
 from eschool.common.events.base import Event
 
 # ip_limited: too many failed logins from one address lately, refused before any account was looked at.
-LoginOutcome = Literal["succeeded", "bad_credentials", "locked", "disabled", "ip_limited"]
+# The rest are logins through an external provider: a state that is unknown, used or expired; the
+# provider refused or was unreachable; its ID token failed a check or carried another nonce; no person
+# has the SNILS the provider gave.
+LoginOutcome = Literal[
+    "succeeded",
+    "bad_credentials",
+    "locked",
+    "disabled",
+    "ip_limited",
+    "state_invalid",
+    "provider_error",
+    "id_token_invalid",
+    "nonce_mismatch",
+    "unknown_person",
+]
 
 
 class LoginAttemptedV1(Event):
@@ -21,3 +35,5 @@ class LoginAttemptedV1(Event):
     outcome: LoginOutcome
     client_id: str | None
     occurred_at: datetime
+    # The external provider (esia) for a login through one; None for a login and password.
+    provider: str | None = None

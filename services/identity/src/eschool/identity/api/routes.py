@@ -17,6 +17,7 @@ from eschool.identity.api.clients import clients_router
 from eschool.identity.api.credentials import credentials_router
 from eschool.identity.api.deps import passwords_for
 from eschool.identity.api.deps import settings_of as _settings
+from eschool.identity.api.external import external_router
 from eschool.identity.api.login_log import login_log_router
 from eschool.identity.api.me import me_router
 from eschool.identity.db.models import UserAccount
@@ -24,10 +25,11 @@ from eschool.identity.oauth import oauth_error
 from eschool.identity.services.clients import authenticate_client, is_machine_client, issue_client_token
 from eschool.identity.services.keys import ActiveKey, active_key, published_keys
 from eschool.identity.services.login import LoginRequest, authenticate, issue_access_token
+from eschool.identity.services.login_codes import redeem_login_code
 from eschool.identity.services.refresh import issue_refresh_token, revoke_token, rotate_refresh_token
 from eschool.identity.settings import IdentitySettings
 
-GRANTS = ("password", "refresh_token", "client_credentials")
+GRANTS = ("password", "refresh_token", "client_credentials", "authorization_code")
 
 
 class TokenRead(BaseModel):
@@ -50,6 +52,9 @@ class TokenForm(BaseModel):
     client_id: str | None = None
     client_secret: str | None = None
     scope: str | None = None
+    # authorization_code: the one-time code an external login handed the front end, and its PKCE verifier.
+    code: str | None = None
+    code_verifier: str | None = None
 
 
 async def _signing_key(uow: UnitOfWork, settings: IdentitySettings) -> ActiveKey:
@@ -137,10 +142,27 @@ async def _client_grant(request: Request, form: TokenForm, settings: IdentitySet
     return TokenRead(access_token=access, expires_in=expires_in, scope=" ".join(scopes))
 
 
+async def _code_grant(request: Request, form: TokenForm, settings: IdentitySettings) -> TokenRead:
+    database = request.app.state.runtime.database
+    if not form.code:
+        raise oauth_error(400, "invalid_request", "Не передан code")
+    async with database.uow() as uow:
+        account, refresh = await redeem_login_code(
+            uow,
+            form.code,
+            code_verifier=form.code_verifier,
+            ttl=timedelta(days=settings.refresh_token_ttl_days),
+            client_id=form.client_id,
+        )
+        await uow.commit()
+    return await _person_tokens(database, settings, account, refresh)
+
+
 _GRANT_HANDLERS = {
     "password": _password_grant,
     "refresh_token": _refresh_grant,
     "client_credentials": _client_grant,
+    "authorization_code": _code_grant,
 }
 
 
@@ -163,6 +185,7 @@ def routers() -> list[APIRouter]:
             "subject_types_supported": ["public"],
             "id_token_signing_alg_values_supported": ["RS256"],
             "token_endpoint_auth_methods_supported": ["none", "client_secret_basic", "client_secret_post"],
+            "code_challenge_methods_supported": ["S256"],
         }
 
     @router.get("/jwks.json")
@@ -175,7 +198,7 @@ def routers() -> list[APIRouter]:
 
     @router.post("/token", response_model_exclude_none=True)
     async def token(request: Request, form: Annotated[TokenForm, Form()]) -> TokenRead:
-        """Issue an access token: password, refresh_token or client_credentials grant."""
+        """Issue an access token: password, refresh_token, client_credentials or authorization_code."""
         handler = _GRANT_HANDLERS.get(form.grant_type)
         if handler is None:
             raise oauth_error(400, "unsupported_grant_type", "Этот способ получения токена не поддерживается")
@@ -197,4 +220,5 @@ def routers() -> list[APIRouter]:
         login_log_router(),
         clients_router(),
         credentials_router(),
+        external_router(),
     ]

@@ -1,0 +1,1 @@
+"""Login through an external OpenID Connect provider, against a test provider."""
