@@ -9,6 +9,7 @@ from eschool.common.service import ServiceDefinition, ServiceRuntime
 from eschool.identity.api.external import attach_external_provider
 from eschool.identity.api.routes import routers
 from eschool.identity.api.verifier import own_verifier
+from eschool.identity.consumers.contingent import CONTINGENT_EVENTS
 from eschool.identity.demo import DEMO_LINES, load_demo_accounts
 from eschool.identity.services.keys import active_key
 from eschool.identity.settings import IdentitySettings
@@ -32,6 +33,7 @@ service = ServiceDefinition(
     settings=IdentitySettings,
     migrations=Path(__file__).resolve().parents[3] / "migrations",
     routers=routers,
+    consumers=[CONTINGENT_EVENTS],
     on_start=[ensure_signing_key, load_demo_accounts, attach_external_provider],
     verifier=own_verifier,
     demo_lines=DEMO_LINES,

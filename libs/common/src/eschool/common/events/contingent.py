@@ -1,0 +1,76 @@
+"""Events contingent publishes about people and their places in schools.
+
+They carry ids, never names, contacts or SNILS: where another service must recognise a person by
+SNILS (identity matching a login through the state identity provider), the event carries
+``snils_hash``, the keyed hash of ``eschool.common.snils`` under the secret the two services share.
+Every event carries ``occurred_at``, the time of the change in contingent; consumers keep the newest.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+from typing import Literal
+
+from pydantic import Field
+
+from eschool.common.events.base import Event
+
+GuardianKind = Literal["mother", "father", "legal_representative", "other"]
+
+
+class GuardianLinkedV1(Event):
+    """Emitted when a guardian is linked to a pupil (the class teacher entered the parent)."""
+
+    event_type = "contingent.guardian.linked.v1"
+
+    guardian_person_id: uuid.UUID
+    pupil_person_id: uuid.UUID
+    school_id: uuid.UUID
+    kind: GuardianKind
+    snils_hash: str | None = Field(default=None, description="Keyed hash of the guardian's SNILS, if known")
+    occurred_at: datetime
+
+
+class GuardianUnlinkedV1(Event):
+    """Emitted when a guardian's link to a pupil ends (rights withdrawn, an entry corrected)."""
+
+    event_type = "contingent.guardian.unlinked.v1"
+
+    guardian_person_id: uuid.UUID
+    pupil_person_id: uuid.UUID
+    school_id: uuid.UUID
+    occurred_at: datetime
+
+
+class StaffHiredV1(Event):
+    """Emitted when a person is employed by a school, or restored from the dismissed register."""
+
+    event_type = "contingent.staff.hired.v1"
+
+    person_id: uuid.UUID
+    school_id: uuid.UUID
+    snils_hash: str | None = Field(default=None, description="Keyed hash of the SNILS, if known")
+    occurred_at: datetime
+
+
+class StaffDismissedV1(Event):
+    """Emitted when a staff member is dismissed from a school."""
+
+    event_type = "contingent.staff.dismissed.v1"
+
+    person_id: uuid.UUID
+    school_id: uuid.UUID
+    dismissed_on: date
+    occurred_at: datetime
+
+
+class PupilWithdrawnV1(Event):
+    """Emitted when a pupil leaves a school (graduated, transferred, other reasons)."""
+
+    event_type = "contingent.pupil.withdrawn.v1"
+
+    person_id: uuid.UUID
+    school_id: uuid.UUID
+    withdrawn_on: date
+    occurred_at: datetime

@@ -1,0 +1,1 @@
+"""Handlers of other services' events."""
