@@ -31,7 +31,7 @@ async def identity(db_url: str) -> AsyncIterator[ServiceRuntime]:
     settings = IdentitySettings(
         database_url=db_url,
         bus_url="memory://",
-        issuer=ISSUER,
+        jwt_issuer=ISSUER,
         secret_key=SecretStr("test-secret-for-keys"),
         max_failed_logins=3,
         max_failed_logins_per_ip=6,

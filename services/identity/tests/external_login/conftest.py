@@ -49,7 +49,7 @@ async def identity(db_url: str, oidc: TestProvider) -> AsyncIterator[ServiceRunt
     settings = IdentitySettings(
         database_url=db_url,
         bus_url="memory://",
-        issuer=IDENTITY_ISSUER,
+        jwt_issuer=IDENTITY_ISSUER,
         secret_key=SecretStr("test-secret-for-keys"),
         snils_hmac_key=SecretStr(SNILS_KEY.decode()),
         external_provider=provider,

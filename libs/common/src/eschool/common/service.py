@@ -92,7 +92,7 @@ class ServiceRuntime:
         self.jwt_verifier: JwksVerifier | None = None
         if settings.jwks_url:
             self.jwt_verifier = JwksVerifier(
-                settings.jwks_url, issuer=settings.jwt_issuer, audience=settings.jwt_audience
+                settings.jwks_url, issuer=settings.token_issuer, audience=settings.jwt_audience
             )
         elif definition.verifier is not None:
             self.jwt_verifier = definition.verifier(self)

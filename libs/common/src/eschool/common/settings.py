@@ -37,6 +37,14 @@ class ProcessSettings(BaseSettings):
     public_url: str = "http://127.0.0.1:8000"
     log_level: str = "INFO"
     log_json: bool = True
+    # The issuer access tokens carry: by default identity's, the public URL + /api/identity/v1.
+    jwt_issuer: str | None = None
+    jwt_audience: str = "eschool"
+
+    @property
+    def token_issuer(self) -> str:
+        """The issuer of eschool's access tokens: configured, or identity's API under the public URL."""
+        return self.jwt_issuer or issuer_for(self.public_url)
 
 
 class ServiceSettings(ProcessSettings):
@@ -50,8 +58,6 @@ class ServiceSettings(ProcessSettings):
     # Load the demo region at start (the embedded mode does); production refuses it.
     demo_data: bool = False
     jwks_url: str | None = None
-    jwt_issuer: str = "eschool-identity"
-    jwt_audience: str = "eschool"
     outbox_retention_days: int = Field(default=7, ge=1)
     relay_batch_size: int = Field(default=256, ge=1, le=10_000)
     consumer_prefetch: int = Field(default=64, ge=1, le=10_000)
@@ -88,6 +94,11 @@ class ServiceSettings(ProcessSettings):
             for name in type(self).model_fields
             if isinstance(getattr(self, name), SecretStr)
         }
+
+
+def issuer_for(public_url: str) -> str:
+    """Identity's issuer URL for a deployment reached at ``public_url``."""
+    return f"{public_url.rstrip('/')}/api/identity/v1"
 
 
 def _is_dev_secret(value: SecretStr) -> bool:

@@ -75,7 +75,7 @@ def _verifier(settings: GatewaySettings, upstreams: Upstreams) -> JwksVerifier |
     http = upstreams[IDENTITY].client if settings.jwks_url is None else None
     return JwksVerifier(
         source,
-        issuer=settings.issuer,
+        issuer=settings.token_issuer,
         audience=settings.jwt_audience,
         http=http,
         cache_ttl=settings.jwks_cache_ttl_s,

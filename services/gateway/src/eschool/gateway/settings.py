@@ -28,9 +28,6 @@ class GatewaySettings(ProcessSettings):
     # Identity's JWKS; by default read through the identity upstream at /v1/jwks.json.
     jwks_url: str | None = None
     jwks_cache_ttl_s: float = Field(default=600, gt=0)
-    # By default identity's issuer as identity computes it: the public URL + /api/identity/v1.
-    jwt_issuer: str | None = None
-    jwt_audience: str = "eschool"
     # Token buckets: requests per second refilled and the burst allowed. A whole school may sit behind
     # one NAT address, so the per-IP limit is generous; the token endpoint's is strict (password guessing).
     ip_rate_per_s: float = Field(default=100, gt=0)
@@ -63,11 +60,6 @@ class GatewaySettings(ProcessSettings):
         if self.environment is Environment.production and not self.jwks_source:
             raise ValueError("production needs GATEWAY_JWKS_URL or an identity upstream")
         return self
-
-    @property
-    def issuer(self) -> str:
-        """The issuer access tokens must carry."""
-        return self.jwt_issuer or f"{self.public_url.rstrip('/')}/api/{IDENTITY}/v1"
 
     @property
     def jwks_source(self) -> str | None:

@@ -14,7 +14,6 @@ class IdentitySettings(ServiceSettings):
 
     model_config = SettingsConfigDict(env_prefix="IDENTITY_", env_nested_delimiter="__")
 
-    issuer: str | None = None
     access_token_ttl_seconds: int = Field(default=900, ge=60, le=86_400)
     refresh_token_ttl_days: int = Field(default=30, ge=1, le=365)
     signing_key_rotation_days: int = Field(default=30, ge=1)
@@ -34,8 +33,8 @@ class IdentitySettings(ServiceSettings):
 
     @property
     def issuer_url(self) -> str:
-        """The issuer: configured, or the identity API under the public URL."""
-        return self.issuer or f"{self.public_url.rstrip('/')}/api/identity/v1"
+        """The issuer: IDENTITY_JWT_ISSUER, or the identity API under the public URL."""
+        return self.token_issuer
 
     @model_validator(mode="after")
     def _external_provider_over_https_in_production(self) -> IdentitySettings:

@@ -35,11 +35,11 @@ from starlette.routing import Route
 
 from eschool.common.auth.jwks import ALGORITHM, JwksVerifier
 from eschool.common.auth.principal import CLIENT_SUBJECT_PREFIX, Role
-from eschool.common.settings import ServiceSettings
+from eschool.common.settings import ServiceSettings, issuer_for
 
 JWKS_PATH = "/.well-known/jwks.json"
 JWKS_URL = "http://identity.test" + JWKS_PATH
-ISSUER: str = ServiceSettings.model_fields["jwt_issuer"].default
+ISSUER: str = issuer_for(ServiceSettings.model_fields["public_url"].default)
 AUDIENCE: str = ServiceSettings.model_fields["jwt_audience"].default
 DEFAULT_KID = "key-a"
 
