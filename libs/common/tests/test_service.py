@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import httpx
@@ -43,6 +44,27 @@ async def test_runtime_migrates_serves_and_carries_an_event_to_its_consumer(tmp_
             assert invalid.json()["errors"][0]["field"] == "body.name"
     finally:
         await runtime.stop()
+
+
+async def test_stop_hooks_run_in_reverse_and_one_failing_does_not_stop_the_rest(tmp_path: Path) -> None:
+    calls: list[str] = []
+
+    async def close_client(runtime: ServiceRuntime) -> None:
+        calls.append(f"client:{runtime.name}")
+
+    def broken(_runtime: ServiceRuntime) -> None:
+        calls.append("broken")
+        raise RuntimeError("already closed")
+
+    def flush(_runtime: ServiceRuntime) -> None:
+        calls.append("flush")
+
+    definition = dataclasses.replace(service, on_stop=[close_client, broken, flush])
+    runtime = ServiceRuntime(definition, settings(tmp_path), transport=MemoryTransport())
+    await runtime.start()
+    assert calls == []
+    await runtime.stop()
+    assert calls == ["flush", "broken", "client:toy"]
 
 
 async def test_readiness_names_the_database_when_it_is_gone(tmp_path: Path) -> None:

@@ -11,8 +11,11 @@ from eschool.common.auth import JwksVerifier
 from eschool.common.bus.tables import outbox_message
 from eschool.common.db import utcnow
 from eschool.common.service import ServiceRuntime
+from eschool.identity.api.external import PROVIDER_ATTRIBUTE, detach_external_provider
+from eschool.identity.app import service
 from eschool.identity.db.external import ExternalIdentity, ExternalLogin
 from eschool.identity.db.models import UserAccount
+from eschool.identity.oidc_client import OidcProvider
 from eschool.identity.services.person_keys import record_person_snils_hash
 
 from .conftest import FRONT, AddPerson, Browser, outcomes
@@ -194,3 +197,13 @@ async def test_the_front_end_pkce_is_checked_at_the_token_endpoint(
     assert ok.status_code == 200, ok.text
     plain = await browser.start(code_challenge=challenge)
     assert (plain.status_code, plain.json()["code"]) == (400, "invalid_code_challenge")
+
+
+async def test_stopping_identity_closes_the_providers_http_client(identity: ServiceRuntime) -> None:
+    provider = getattr(identity, PROVIDER_ATTRIBUTE)
+    assert isinstance(provider, OidcProvider)
+    assert detach_external_provider in service.on_stop
+    for hook in identity.definition.on_stop:
+        await hook(identity)
+    assert provider._http.is_closed
+    assert getattr(identity, PROVIDER_ATTRIBUTE) is None

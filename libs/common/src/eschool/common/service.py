@@ -47,10 +47,16 @@ class ServiceDefinition:
     title: str = ""
     version: str = "0.1.0"
     on_start: Sequence[Callable[[ServiceRuntime], Any]] = field(default_factory=tuple)
+    # Run at stop, in reverse order, before the consumers and connections go: close what on_start opened.
+    on_stop: Sequence[Callable[[ServiceRuntime], Any]] = field(default_factory=tuple)
     # A service that cannot fetch a JWKS over HTTP (identity verifies its own tokens) supplies one.
     verifier: Callable[[ServiceRuntime], JwksVerifier] | None = None
     # What make run prints about the demo data it loaded (logins and their public passwords).
     demo_lines: Sequence[str] = ()
+
+
+def _name_of(hook: Callable[..., Any]) -> str:
+    return getattr(hook, "__qualname__", repr(hook))
 
 
 def discover_services() -> list[ServiceDefinition]:
@@ -120,7 +126,15 @@ class ServiceRuntime:
         log.info("service.started", service=self.name)
 
     async def stop(self) -> None:
-        """Stop consumers, then the relay, then close connections."""
+        """Run the stop hooks, stop consumers, then the relay, then close connections."""
+        for hook in reversed(self.definition.on_stop):
+            # One hook failing must not keep the rest of the service open.
+            try:
+                result = hook(self)
+                if asyncio.iscoroutine(result):
+                    await result
+            except Exception:
+                log.exception("service.stop_hook.failed", service=self.name, hook=_name_of(hook))
         for consumer in self.consumers:
             await consumer.stop()
         await self.relay.stop()

@@ -6,7 +6,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from eschool.common.service import ServiceDefinition, ServiceRuntime
-from eschool.identity.api.external import attach_external_provider
+from eschool.identity.api.external import attach_external_provider, detach_external_provider
 from eschool.identity.api.routes import routers
 from eschool.identity.api.verifier import own_verifier
 from eschool.identity.consumers.contingent import CONTINGENT_EVENTS
@@ -35,6 +35,7 @@ service = ServiceDefinition(
     routers=routers,
     consumers=[CONTINGENT_EVENTS],
     on_start=[ensure_signing_key, load_demo_accounts, attach_external_provider],
+    on_stop=[detach_external_provider],
     verifier=own_verifier,
     demo_lines=DEMO_LINES,
 )

@@ -31,6 +31,14 @@ def attach_external_provider(runtime: ServiceRuntime) -> None:
         setattr(runtime, PROVIDER_ATTRIBUTE, OidcProvider.create(settings.external_provider))
 
 
+async def detach_external_provider(runtime: ServiceRuntime) -> None:
+    """At stop: close the provider's HTTP client and its pooled connections."""
+    provider = getattr(runtime, PROVIDER_ATTRIBUTE, None)
+    if isinstance(provider, OidcProvider):
+        setattr(runtime, PROVIDER_ATTRIBUTE, None)
+        await provider.aclose()
+
+
 def provider_of(request: Request, name: str) -> OidcProvider:
     """The running provider called ``name``, or 404 when no such provider is configured."""
     provider = getattr(request.app.state.runtime, PROVIDER_ATTRIBUTE, None)
