@@ -7,12 +7,13 @@ from collections.abc import AsyncIterator
 
 import pytest
 import pytest_asyncio
-from sqlalchemy import func, select
+from sqlalchemy import Column, Integer, MetaData, Table, func, select
+from toy.models import Base as ToyBase
 from toy.models import Thing, ThingProjection
 from toy.service import MIGRATIONS
 
 from eschool.common.db import Database, Repository, decode_cursor, encode_cursor
-from eschool.common.db.migrations import upgrade_async
+from eschool.common.db.migrations import schema_drift, upgrade_async
 from eschool.common.db.projection import upsert_newer
 from eschool.common.errors import Problem
 
@@ -123,3 +124,14 @@ async def test_projection_upsert_needs_key_and_version(db: Database) -> None:
             await upsert_newer(
                 uow.session, ThingProjection.__table__, {"thing_id": uuid.uuid4()}, key=("thing_id",)
             )
+
+
+async def test_schema_drift_is_empty_for_matching_models_and_names_what_differs(db_url: str) -> None:
+    assert await schema_drift(MIGRATIONS, db_url, ToyBase.metadata) == []
+    # A model added without its migration is caught before any deployment.
+    ahead = MetaData(naming_convention=ToyBase.metadata.naming_convention)
+    for table in ToyBase.metadata.tables.values():
+        table.to_metadata(ahead)
+    Table("forgotten", ahead, Column("forgotten_id", Integer, primary_key=True))
+    drift = await schema_drift(MIGRATIONS, db_url, ahead)
+    assert [(change[0], change[1].name) for change in drift] == [("add_table", "forgotten")]

@@ -1,4 +1,4 @@
 from eschool.common.db.migrations import run_env
-from eschool.identity.db.models import Base
+from eschool.identity.db import metadata
 
-run_env(Base.metadata)
+run_env(metadata())

@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-import asyncio
 import uuid
 from collections.abc import Awaitable, Callable
 from datetime import UTC, date, datetime, timedelta
 
-import pytest
 from sqlalchemy import select
 
 from eschool.common.auth import Role
-from eschool.common.events import Event
 from eschool.common.events.contingent import (
     GuardianLinkedV1,
     GuardianUnlinkedV1,
@@ -20,30 +17,12 @@ from eschool.common.events.contingent import (
     StaffHiredV1,
 )
 from eschool.common.service import ServiceRuntime
-from eschool.common.testing.events import event_message
 from eschool.identity.db.external import PersonKey
 from eschool.identity.db.models import RoleBinding, UserAccount
 
 SCHOOL, OTHER_SCHOOL = uuid.uuid4(), uuid.uuid4()
 T0 = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 AddAccount = Callable[..., Awaitable[str]]
-
-
-@pytest.fixture
-def deliver(identity: ServiceRuntime) -> Callable[..., Awaitable[None]]:
-    """Publish events as contingent's relay would, and wait until identity's consumer has settled them."""
-
-    async def send(*events: Event, event_id: uuid.UUID | None = None) -> None:
-        await identity.transport.publish(
-            [event_message(e, subject=uuid.uuid4(), event_id=event_id) for e in events]
-        )
-        for _ in range(200):
-            if not identity.transport.busy():  # type: ignore[attr-defined]
-                return
-            await asyncio.sleep(0.02)
-        raise AssertionError("identity did not settle the events")
-
-    return send
 
 
 async def bindings(

@@ -10,6 +10,7 @@ from pydantic import SecretStr
 from sqlalchemy import func, select
 
 from eschool.common.bus.memory import MemoryTransport
+from eschool.common.demo import SCHOOL_ID, demo_id
 from eschool.common.service import ServiceRuntime
 from eschool.identity.app import service
 from eschool.identity.db.models import UserAccount
@@ -56,5 +57,37 @@ async def test_no_demo_accounts_unless_asked(tmp_path: Path) -> None:
     runtime = await start(tmp_path, demo=False)
     try:
         assert await count_accounts(runtime) == 0
+    finally:
+        await runtime.stop()
+
+
+async def test_demo_tree_lets_the_municipality_administer_its_school(tmp_path: Path) -> None:
+    runtime = await start(tmp_path, demo=True)
+    front = FastAPI()
+    front.mount("/api/identity", runtime.app(manage_lifespan=False))
+    try:
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=front), base_url="http://e") as api:
+
+            async def login(name: str) -> dict[str, str]:
+                password = next(a.password for a in DEMO_ACCOUNTS if a.login == name)
+                response = await api.post(
+                    "/api/identity/v1/token",
+                    data={"grant_type": "password", "username": name, "password": password},
+                )
+                return {"Authorization": f"Bearer {response.json()['access_token']}"}
+
+            guardian = await api.get("/api/identity/v1/userinfo", headers=await login("guardian"))
+            roles = guardian.json()["roles"]
+            assert [r.get("pupils") for r in roles if r["role"] == "guardian"] == [
+                [str(demo_id("person:pupil"))]
+            ]
+
+            teacher = (await api.get("/api/identity/v1/userinfo", headers=await login("teacher"))).json()
+            granted = await api.post(
+                f"/api/identity/v1/accounts/{teacher['sub']}/bindings",
+                json={"role": "school_admin", "org_unit_id": str(SCHOOL_ID)},
+                headers=await login("municipality"),
+            )
+            assert granted.status_code == 201, granted.text
     finally:
         await runtime.stop()

@@ -12,9 +12,12 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from alembic import command, context
+from alembic.autogenerate import compare_metadata
 from alembic.config import Config
+from alembic.migration import MigrationContext
 from sqlalchemy import MetaData, pool
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import create_async_engine
@@ -39,6 +42,29 @@ def upgrade(script_location: Path | str, url: str, revision: str = "head") -> No
 async def upgrade_async(script_location: Path | str, url: str, revision: str = "head") -> None:
     """Migrate from async code: Alembic runs its own loop, so it goes to a worker thread."""
     await asyncio.to_thread(upgrade, script_location, url, revision)
+
+
+async def schema_drift(script_location: Path | str, url: str, target_metadata: MetaData) -> list[Any]:
+    """What the models declare and the migrated database lacks, or the reverse: [] when they agree.
+
+    Every service's tests call this on each database it supports, so a model changed without a
+    migration (or a migration without its model) fails the build instead of the first deployment.
+    """
+    await upgrade_async(script_location, url)
+    metadatas = [target_metadata, bus_metadata]
+    engine = create_async_engine(url, poolclass=pool.NullPool)
+    try:
+        async with engine.connect() as connection:
+            return await connection.run_sync(
+                lambda sync: compare_metadata(
+                    MigrationContext.configure(
+                        sync, opts={"compare_type": True, "target_metadata": metadatas}
+                    ),
+                    metadatas,
+                )
+            )
+    finally:
+        await engine.dispose()
 
 
 def run_env(target_metadata: MetaData | Sequence[MetaData]) -> None:

@@ -17,6 +17,29 @@ from pydantic import Field
 from eschool.common.events.base import Event
 
 GuardianKind = Literal["mother", "father", "legal_representative", "other"]
+OrgUnitKind = Literal["region", "municipality", "school"]
+
+
+class OrgUnitRegisteredV1(Event):
+    """Emitted when an org unit (the region, a municipality, a school) is added to the tree."""
+
+    event_type = "contingent.org_unit.registered.v1"
+
+    org_unit_id: uuid.UUID
+    kind: OrgUnitKind
+    parent_id: uuid.UUID | None = Field(description="The unit above (None only for the region)")
+    occurred_at: datetime
+
+
+class OrgUnitReassignedV1(Event):
+    """Emitted when an org unit moves under another parent (a school handed to another municipality)."""
+
+    event_type = "contingent.org_unit.reassigned.v1"
+
+    org_unit_id: uuid.UUID
+    kind: OrgUnitKind
+    parent_id: uuid.UUID | None
+    occurred_at: datetime
 
 
 class GuardianLinkedV1(Event):

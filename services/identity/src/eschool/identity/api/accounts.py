@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Request
 from pydantic import BaseModel, Field
@@ -61,6 +61,8 @@ class AuditRead(BaseModel):
     actor_user_id: uuid.UUID | None
     occurred_at: datetime
     reason: str | None
+    # What changed, by id (the role and org unit of a binding, the school of issued credentials).
+    detail: dict[str, Any] | None = None
 
 
 def accounts_router() -> APIRouter:

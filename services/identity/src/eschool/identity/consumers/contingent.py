@@ -19,18 +19,34 @@ from eschool.common.events import Envelope
 from eschool.common.events.contingent import (
     GuardianLinkedV1,
     GuardianUnlinkedV1,
+    OrgUnitReassignedV1,
+    OrgUnitRegisteredV1,
     PupilWithdrawnV1,
     StaffDismissedV1,
     StaffHiredV1,
 )
 from eschool.common.logging import get_logger
 from eschool.identity.db.models import RoleBinding, UserAccount
-from eschool.identity.db.projections import GuardianLink, StaffEmployment
+from eschool.identity.db.projections import GuardianLink, OrgUnit, StaffEmployment
 from eschool.identity.services.person_keys import record_person_snils_hash
 
 log = get_logger(__name__)
 # Roles a person holds as a member of a family, not of the staff: dismissal leaves them alone.
 FAMILY_ROLES = (Role.pupil.value, Role.guardian.value)
+
+
+async def on_org_unit_placed(
+    event: Envelope[OrgUnitRegisteredV1 | OrgUnitReassignedV1], uow: UnitOfWork
+) -> None:
+    """Where the unit sits in the tree: a municipality administers the schools whose parent it is."""
+    data = event.data
+    values = {
+        "org_unit_id": data.org_unit_id,
+        "kind": data.kind,
+        "parent_id": data.parent_id,
+        "source_version": data.occurred_at,
+    }
+    await upsert_newer(uow.session, OrgUnit.__table__, values, key=("org_unit_id",))
 
 
 async def on_guardian_linked(event: Envelope[GuardianLinkedV1], uow: UnitOfWork) -> None:
@@ -169,6 +185,8 @@ async def _drop_bindings(
 CONTINGENT_EVENTS = ConsumerDefinition.of(
     "identity.contingent-events",
     {
+        OrgUnitRegisteredV1: on_org_unit_placed,
+        OrgUnitReassignedV1: on_org_unit_placed,
         GuardianLinkedV1: on_guardian_linked,
         GuardianUnlinkedV1: on_guardian_unlinked,
         PupilWithdrawnV1: on_pupil_withdrawn,

@@ -43,7 +43,7 @@ class RoleBinding(Base):
     role_binding_id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
     user_account_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("user_account.user_account_id"))
     role: Mapped[str] = mapped_column(String(40))
-    org_unit_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
+    org_unit_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, index=True)
     granted_at: Mapped[datetime] = mapped_column(UtcDateTime)
     granted_by: Mapped[uuid.UUID | None] = mapped_column(Uuid)
     # A guardian's binding lists the pupils (person ids) they may see.

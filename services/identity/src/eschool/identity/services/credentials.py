@@ -20,7 +20,7 @@ from eschool.identity.db.models import RoleBinding, UserAccount
 from eschool.identity.domain.logins import login_stem, unique_login
 from eschool.identity.domain.passwords import Passwords, generate_password
 from eschool.identity.services.audit import audit, end_sessions
-from eschool.identity.services.bindings import SCHOOL_ADMINISTRATORS
+from eschool.identity.services.jurisdiction import SCHOOL_ADMINISTRATORS
 from eschool.identity.services.lifecycle import set_password
 
 HANDED_OUT = (Role.pupil, Role.guardian)

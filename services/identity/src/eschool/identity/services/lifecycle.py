@@ -13,7 +13,7 @@ from eschool.common.errors import forbidden, not_found, unprocessable
 from eschool.identity.db.models import RoleBinding, UserAccount
 from eschool.identity.domain.passwords import Passwords, generate_password, policy_violation
 from eschool.identity.services.audit import audit, end_sessions
-from eschool.identity.services.bindings import SCHOOL_ADMINISTRATORS
+from eschool.identity.services.jurisdiction import Jurisdiction, jurisdiction_of
 
 # Accounts that administer territories are looked after from the ministry, never from a school.
 ABOVE_SCHOOL = frozenset({Role.ministry.value, Role.municipality.value})
@@ -26,6 +26,7 @@ class Administered:
     account: UserAccount
     org_units: frozenset[uuid.UUID | None]
     roles: frozenset[str]
+    jurisdiction: Jurisdiction
 
 
 async def administered_account(uow: UnitOfWork, account_id: uuid.UUID, *, actor: Principal) -> Administered:
@@ -39,26 +40,29 @@ async def administered_account(uow: UnitOfWork, account_id: uuid.UUID, *, actor:
     target = None
     if account is not None:
         target = Administered(
-            account, frozenset(r.org_unit_id for r in rows), frozenset(r.role for r in rows)
+            account,
+            frozenset(r.org_unit_id for r in rows),
+            frozenset(r.role for r in rows),
+            await jurisdiction_of(uow, actor),
         )
-    if target is None or not _sees(actor, target):
+    if target is None or not _sees(target):
         # Not "forbidden": a school must not learn that an account exists in another school.
         raise not_found("account_not_found", "Учётная запись не найдена")
     return target
 
 
-def _sees(actor: Principal, target: Administered) -> bool:
-    if actor.has_role(Role.ministry):
+def _sees(target: Administered) -> bool:
+    jurisdiction = target.jurisdiction
+    if jurisdiction.everywhere:
         return True
-    mine = actor.org_units_for(*SCHOOL_ADMINISTRATORS)
-    return bool(mine & target.org_units) and not (target.roles & ABOVE_SCHOOL)
+    # Territories' own accounts are looked after from the ministry, never from a school or a municipality.
+    mine = any(unit is not None and unit in jurisdiction.schools for unit in target.org_units)
+    return mine and not (target.roles & ABOVE_SCHOOL)
 
 
-def _require_whole(actor: Principal, target: Administered) -> None:
+def _require_whole(target: Administered) -> None:
     """Shutting an account down touches every school it works in: all of them must be the actor's."""
-    if actor.has_role(Role.ministry):
-        return
-    if not target.org_units <= actor.org_units_for(*SCHOOL_ADMINISTRATORS):
+    if not target.jurisdiction.administers_all(target.org_units):
         raise forbidden(
             "account_shared",
             "Учётная запись используется и в другой организации: отзовите роль в своей школе "
@@ -114,7 +118,7 @@ async def disable_account(
 ) -> UserAccount:
     """Disable an account: no login, no refresh; issued access tokens run out within their lifetime."""
     target = await administered_account(uow, account_id, actor=actor)
-    _require_whole(actor, target)
+    _require_whole(target)
     if actor.user_id == account_id:
         raise unprocessable(
             "cannot_disable_self", "Нельзя отключить собственную учётную запись", field_name="path.account_id"
@@ -131,7 +135,7 @@ async def enable_account(
 ) -> UserAccount:
     """Enable a disabled account again; a lockout in force is lifted with it."""
     target = await administered_account(uow, account_id, actor=actor)
-    _require_whole(actor, target)
+    _require_whole(target)
     if target.account.disabled_at is not None:
         target.account.disabled_at = None
         target.account.locked_until = None

@@ -13,7 +13,7 @@ from eschool.common.db import Repository, UnitOfWork
 from eschool.common.db.pagination import Page
 from eschool.common.errors import forbidden
 from eschool.identity.db.models import LoginAttempt, RoleBinding
-from eschool.identity.services.bindings import SCHOOL_ADMINISTRATORS
+from eschool.identity.services.jurisdiction import jurisdiction_of
 
 
 @dataclass(frozen=True)
@@ -34,7 +34,7 @@ async def login_attempts(
 ) -> Page[LoginAttempt]:
     """Attempts the actor may see, newest first: the ministry all, a school its own accounts' only."""
     stmt = _narrowed(select(LoginAttempt), wanted)
-    schools = _visible_schools(actor, wanted.org_unit_id)
+    schools = await _visible_schools(uow, actor, wanted.org_unit_id)
     if schools is not None:
         bound = select(RoleBinding.user_account_id).where(RoleBinding.org_unit_id.in_(schools))
         stmt = stmt.where(LoginAttempt.user_account_id.in_(bound))
@@ -43,18 +43,20 @@ async def login_attempts(
     )
 
 
-def _visible_schools(actor: Principal, org_unit_id: uuid.UUID | None) -> set[uuid.UUID] | None:
+async def _visible_schools(
+    uow: UnitOfWork, actor: Principal, org_unit_id: uuid.UUID | None
+) -> set[uuid.UUID] | None:
     """The schools whose accounts the actor may see the log of (None: all of them)."""
     if actor.has_role(Role.ministry):
         return None if org_unit_id is None else {org_unit_id}
-    mine = actor.org_units_for(*SCHOOL_ADMINISTRATORS)
-    if not mine:
-        raise forbidden("role_required", "Журнал авторизации доступен администрации школы")
+    jurisdiction = await jurisdiction_of(uow, actor)
+    if not jurisdiction.administers_anything:
+        raise forbidden("role_required", "Журнал авторизации доступен администрации школы и муниципалитета")
     if org_unit_id is not None:
-        if org_unit_id not in mine:
+        if org_unit_id not in jurisdiction.schools:
             raise forbidden("org_unit_not_administered", "Эта организация вам не подчинена")
         return {org_unit_id}
-    return mine
+    return set(jurisdiction.schools)
 
 
 def _narrowed(stmt: Select[tuple[LoginAttempt]], wanted: LoginLogFilter) -> Select[tuple[LoginAttempt]]:
