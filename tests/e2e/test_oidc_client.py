@@ -1,0 +1,161 @@
+"""`make run` speaks standard OpenID Connect: a stock client library, pointed at the discovery document
+through the gateway, logs in with a demo login, calls userinfo, refreshes, and verifies every access
+token's signature against the published JWKS on its own (Authlib for OAuth 2.0, joserfc for JOSE)."""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import subprocess
+import sys
+import threading
+from collections.abc import AsyncIterator, Iterator
+from typing import Any
+
+import httpx
+import pytest
+import pytest_asyncio
+from authlib.integrations.httpx_client import AsyncOAuth2Client
+from joserfc import jwt
+from joserfc.jwk import KeySet
+
+URL_LINE = re.compile(r"eschool is running at (http://\S+)")
+DEMO_LOGIN, DEMO_PASSWORD = "teacher", "Uchitel-2026e"
+CLIENT_ID = "eschool-web"
+
+
+@pytest.fixture(scope="module")
+def embedded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """`make run` as a newcomer starts it; its printed URL; stopped with Ctrl-C afterwards."""
+    var = tmp_path_factory.mktemp("oidc") / "var"
+    process = subprocess.Popen(
+        [sys.executable, "-m", "eschool.common.embedded", "--port", "0", "--var", str(var)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env={**os.environ, "ESCHOOL_LOG_LEVEL": "WARNING"},
+    )
+    lines: list[str] = []
+    url: list[str] = []
+    found = threading.Event()
+
+    def read() -> None:
+        assert process.stdout is not None
+        for line in process.stdout:
+            lines.append(line)
+            if match := URL_LINE.search(line):
+                url.append(match.group(1))
+                found.set()
+
+    reader = threading.Thread(target=read, daemon=True)
+    reader.start()
+    try:
+        assert found.wait(60), "no URL printed:\n" + "".join(lines)
+        assert DEMO_LOGIN in "".join(lines), "the demo logins are printed"
+        yield url[0]
+    finally:
+        process.send_signal(signal.SIGINT)
+        try:
+            process.wait(30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(10)
+        reader.join(5)
+
+
+@pytest_asyncio.fixture
+async def discovery(embedded: str) -> dict[str, Any]:
+    async with httpx.AsyncClient() as http:
+        response = await http.get(f"{embedded}/api/identity/v1/.well-known/openid-configuration")
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+@pytest_asyncio.fixture
+async def client(discovery: dict[str, Any]) -> AsyncIterator[AsyncOAuth2Client]:
+    # A public first-party client (no secret), as the web and mobile front ends are.
+    async with AsyncOAuth2Client(
+        client_id=CLIENT_ID, token_endpoint_auth_method="none", scope="openid"
+    ) as oauth:
+        yield oauth
+
+
+async def verified_claims(discovery: dict[str, Any], access_token: str) -> dict[str, Any]:
+    """Check the signature with the JWKS, then issuer, audience and lifetime, as any relying party would."""
+    async with httpx.AsyncClient() as http:
+        keys = KeySet.import_key_set((await http.get(discovery["jwks_uri"])).json())
+    token = jwt.decode(access_token, keys, algorithms=discovery["id_token_signing_alg_values_supported"])
+    assert token.header["alg"] == "RS256"
+    assert token.header["kid"] in {key.kid for key in keys}
+    jwt.JWTClaimsRegistry(
+        iss={"essential": True, "value": discovery["issuer"]},
+        aud={"essential": True, "value": "eschool"},
+        exp={"essential": True},
+        sub={"essential": True},
+    ).validate(token.claims)
+    return token.claims
+
+
+async def test_discovery_names_endpoints_under_the_gateway(embedded: str, discovery: dict[str, Any]) -> None:
+    issuer = f"{embedded}/api/identity/v1"
+    assert discovery["issuer"] == issuer
+    for endpoint in ("token_endpoint", "jwks_uri", "userinfo_endpoint", "revocation_endpoint"):
+        assert discovery[endpoint].startswith(issuer + "/"), endpoint
+    assert {"password", "refresh_token"} <= set(discovery["grant_types_supported"])
+
+
+async def test_a_standard_client_logs_in_refreshes_and_verifies_with_the_jwks(
+    discovery: dict[str, Any], client: AsyncOAuth2Client
+) -> None:
+    token = await client.fetch_token(
+        discovery["token_endpoint"], username=DEMO_LOGIN, password=DEMO_PASSWORD, grant_type="password"
+    )
+    assert token["token_type"].lower() == "bearer"
+    claims = await verified_claims(discovery, token["access_token"])
+    userinfo = await client.get(discovery["userinfo_endpoint"])
+    assert userinfo.status_code == 200, userinfo.text
+    assert userinfo.json()["sub"] == claims["sub"]
+    assert userinfo.json()["preferred_username"] == DEMO_LOGIN
+
+    first_refresh = token["refresh_token"]
+    refreshed = await client.refresh_token(discovery["token_endpoint"], refresh_token=first_refresh)
+    assert refreshed["refresh_token"] != first_refresh, "refresh tokens rotate on every use"
+    again = await verified_claims(discovery, refreshed["access_token"])
+    assert again["sub"] == claims["sub"]
+    assert (await client.get(discovery["userinfo_endpoint"])).status_code == 200
+
+    # The old refresh token is spent: using it again is refused (and ends the whole session family).
+    async with httpx.AsyncClient() as http:
+        reuse = await http.post(
+            discovery["token_endpoint"],
+            data={"grant_type": "refresh_token", "refresh_token": first_refresh, "client_id": CLIENT_ID},
+        )
+        assert reuse.status_code == 400
+        assert reuse.json()["error"] == "invalid_grant"
+        family = await http.post(
+            discovery["token_endpoint"],
+            data={
+                "grant_type": "refresh_token",
+                "refresh_token": refreshed["refresh_token"],
+                "client_id": CLIENT_ID,
+            },
+        )
+        assert family.status_code == 400
+
+
+async def test_a_wrong_password_is_refused_in_oauth_terms(discovery: dict[str, Any]) -> None:
+    async with httpx.AsyncClient() as http:
+        refused = await http.post(
+            discovery["token_endpoint"],
+            data={
+                "grant_type": "password",
+                "username": DEMO_LOGIN,
+                "password": "not-it",
+                "client_id": CLIENT_ID,
+            },
+        )
+        anonymous = await http.get(discovery["userinfo_endpoint"])
+    assert refused.status_code == 400
+    assert refused.json()["error"] == "invalid_grant"
+    assert anonymous.status_code == 401
