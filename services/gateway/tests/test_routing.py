@@ -69,6 +69,18 @@ async def test_unknown_service_and_climbing_paths_are_404_problems(
     assert climbing.status_code == 404
 
 
+async def test_a_services_metrics_and_readiness_stay_inside_even_with_a_token(
+    gateway: httpx.AsyncClient, auth: dict[str, str]
+) -> None:
+    for path in ("/api/things/metrics", "/api/things/readyz"):
+        for headers in (auth, {}):
+            response = await gateway.get(path, headers=headers)
+            assert response.status_code == 404, (path, headers)
+            assert response.headers["content-type"] == "application/problem+json"
+    # The public probe stays public.
+    assert (await gateway.get("/api/things/healthz")).status_code == 200
+
+
 async def test_large_download_and_upload_stream_through_a_real_server(over_http: httpx.AsyncClient) -> None:
     size = 5 * 1024 * 1024 + 7
 

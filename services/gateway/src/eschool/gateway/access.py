@@ -28,11 +28,23 @@ PUBLIC_ROUTES: tuple[tuple[str, str], ...] = (
 )
 
 
+# Routes of a service the gateway never forwards: they are for the cluster (Prometheus, the kubelet),
+# not for users, and a valid token does not change that.
+INTERNAL_ROUTES: tuple[tuple[str, str], ...] = ((ANY_SERVICE, "/metrics"), (ANY_SERVICE, "/readyz"))
+
+
+def _listed(routes: tuple[tuple[str, str], ...], service: str, path: str) -> bool:
+    return any(owner in (service, ANY_SERVICE) and fnmatchcase(path, pattern) for owner, pattern in routes)
+
+
+def is_internal(service: str, path: str) -> bool:
+    """True if ``path`` of ``service`` is for the cluster only."""
+    return _listed(INTERNAL_ROUTES, service, path)
+
+
 def is_public(service: str, path: str) -> bool:
     """True if ``path`` of ``service`` is on the public list."""
-    return any(
-        owner in (service, ANY_SERVICE) and fnmatchcase(path, pattern) for owner, pattern in PUBLIC_ROUTES
-    )
+    return _listed(PUBLIC_ROUTES, service, path)
 
 
 class Guard:

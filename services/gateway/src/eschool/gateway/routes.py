@@ -10,7 +10,7 @@ from fastapi.openapi.docs import get_swagger_ui_html
 from starlette.responses import HTMLResponse, JSONResponse, Response
 
 from eschool.common.errors import not_found
-from eschool.gateway.access import Guard
+from eschool.gateway.access import Guard, is_internal
 from eschool.gateway.openapi import CombinedOpenApi
 from eschool.gateway.proxy import forward
 from eschool.gateway.settings import GatewaySettings
@@ -71,6 +71,8 @@ async def to_service(request: Request, service: str, path: str) -> Response:
     gateway = _gateway(request)
     upstream = gateway.upstream(service)
     target = _service_path(path)
+    if is_internal(service, target):
+        raise not_found("not_found", "Запрошенный адрес не найден")
     await gateway.guard.admit(request, service, target)
     return await forward(
         request, upstream, quote(target, safe=_PATH_SAFE), trusted_hops=gateway.settings.trusted_proxy_hops
