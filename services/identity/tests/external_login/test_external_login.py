@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from urllib.parse import parse_qs, urlsplit
 
 import httpx
@@ -207,3 +208,19 @@ async def test_stopping_identity_closes_the_providers_http_client(identity: Serv
         await hook(identity)
     assert provider._http.is_closed
     assert getattr(identity, PROVIDER_ATTRIBUTE) is None
+
+
+async def test_two_first_logins_at_once_open_one_account(
+    api: httpx.AsyncClient, identity: ServiceRuntime, browser: Browser, add_person: AddPerson
+) -> None:
+    person, _ = await add_person("11223344595")  # no account yet: the first login opens one
+    first, second = await browser.to_callback(), await browser.to_callback()
+    answers = await asyncio.gather(api.get(first), api.get(second))
+    codes = [query(answer)["code"] for answer in answers]
+    for code in codes:
+        assert (await redeem(api, code)).status_code == 200
+    async with identity.database.uow() as uow:
+        mine = select(UserAccount).where(UserAccount.person_id == person)
+        accounts = (await uow.session.execute(mine)).all()
+        links = (await uow.session.execute(select(ExternalIdentity))).all()
+    assert (len(accounts), len(links)) == (1, 1)

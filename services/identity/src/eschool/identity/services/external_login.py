@@ -13,6 +13,7 @@ from datetime import timedelta
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from sqlalchemy import delete, select
+from sqlalchemy.exc import IntegrityError
 
 from eschool.common.db import Database, UnitOfWork, as_utc, utcnow
 from eschool.common.errors import bad_request
@@ -118,6 +119,28 @@ async def complete_external_login(
     attempt = Attempt(provider.settings.name, provider.settings.display_name, request.ip)
     trip = await _claim_trip(database, attempt, request.state)
     claims = await _provider_claims(database, attempt, provider, trip, request, settings=settings)
+    for last_try in (False, True):
+        try:
+            code = await _open_account(database, attempt, claims, trip, provider, settings=settings)
+            break
+        except IntegrityError:
+            # The same person's first login in two tabs at once: the other link won the race. Once
+            # more, and the link it committed is found; a second failure is a real fault.
+            if last_try:
+                raise
+    return _with_query(trip.redirect_uri, {"code": code, "state": trip.client_state})
+
+
+async def _open_account(
+    database: Database,
+    attempt: Attempt,
+    claims: ExternalClaims,
+    trip: ExternalLogin,
+    provider: OidcProvider,
+    *,
+    settings: IdentitySettings,
+) -> str:
+    """Find (or open) the person's account, record the login and issue the front end's one-time code."""
     snils_key = settings.snils_hmac_key.get_secret_value().encode()
     async with database.uow() as uow:
         try:
@@ -137,7 +160,7 @@ async def complete_external_login(
             client_code_challenge=trip.client_code_challenge,
         )
         await uow.commit()
-    return _with_query(trip.redirect_uri, {"code": code, "state": trip.client_state})
+    return code
 
 
 async def _claim_trip(database: Database, attempt: Attempt, state: str | None) -> ExternalLogin:
