@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import uuid
 from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
 from typing import Any
 
 import httpx
@@ -13,9 +14,12 @@ from openpyxl import load_workbook
 from sqlalchemy import select
 
 from eschool.common.auth import Role
+from eschool.common.events.contingent import GuardianLinkedV1
 from eschool.identity.db.models import AccountAudit, UserAccount
 from eschool.identity.domain.logins import login_stem, transliterate, unique_login
 from eschool.identity.services.credential_sheet import HEADERS
+
+from .conftest import Deliver
 
 SCHOOL_A, SCHOOL_B = uuid.uuid4(), uuid.uuid4()
 AddAccount = Callable[..., Awaitable[str]]
@@ -148,3 +152,29 @@ async def test_credentials_are_refused_outside_the_class_teachers_school_and_to_
     # Seed 004, 4.3.13: pupils never work under a teacher's login; batches are for pupils and guardians.
     assert teacher_role.status_code == 422
     assert teacher_role.json()["errors"][0]["field"].endswith("role")
+
+
+async def test_a_guardian_contingent_linked_gets_the_children_with_the_new_access(
+    api: httpx.AsyncClient, class_teacher: dict[str, str], deliver: Deliver
+) -> None:
+    mama, son = uuid.uuid4(), uuid.uuid4()
+    # Contingent linked them before the guardian had any account: nothing to bind yet.
+    await deliver(
+        GuardianLinkedV1(
+            guardian_person_id=mama,
+            pupil_person_id=son,
+            school_id=SCHOOL_A,
+            kind="mother",
+            occurred_at=datetime(2026, 9, 1, tzinfo=UTC),
+        )
+    )
+    batch = {
+        "school_id": str(SCHOOL_A),
+        "people": [
+            {"person_id": str(mama), "role": "guardian", "last_name": "Петрова", "first_name": "Анна"}
+        ],
+    }
+    sheet = rows((await api.post("/v1/credentials/batches", json=batch, headers=class_teacher)).content)
+    login = await token(api, sheet[1][4], sheet[1][5])
+    info = await api.get("/v1/userinfo", headers={"Authorization": f"Bearer {login.json()['access_token']}"})
+    assert info.json()["roles"] == [{"role": "guardian", "org": str(SCHOOL_A), "pupils": [str(son)]}]

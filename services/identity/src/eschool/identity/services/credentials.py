@@ -17,6 +17,7 @@ from eschool.common.auth import Principal, Role
 from eschool.common.db import UnitOfWork, utcnow
 from eschool.common.errors import forbidden
 from eschool.identity.db.models import RoleBinding, UserAccount
+from eschool.identity.db.projections import GuardianLink
 from eschool.identity.domain.logins import login_stem, unique_login
 from eschool.identity.domain.passwords import Passwords, generate_password
 from eschool.identity.services.audit import audit, end_sessions
@@ -136,7 +137,16 @@ async def _ensure_binding(
             )
         )
     ).scalar_one_or_none()
-    pupils = sorted({*(binding.pupil_ids or [] if binding else []), *map(str, person.pupil_ids)})
+    # The children contingent has linked the guardian to in this school come with the new access.
+    linked = await uow.session.execute(
+        select(GuardianLink.pupil_person_id).where(
+            GuardianLink.guardian_person_id == person.person_id,
+            GuardianLink.school_id == school_id,
+            GuardianLink.linked,
+        )
+    )
+    held = binding.pupil_ids or [] if binding else []
+    pupils = sorted({*held, *map(str, person.pupil_ids), *map(str, linked.scalars())})
     if binding is None:
         uow.session.add(
             RoleBinding(
