@@ -1,8 +1,9 @@
 """The local stack (``make stack``): PostgreSQL and RabbitMQ under ``var/stack``, a process per service.
 
 ``up`` starts (or reuses) both servers, creates a database per service, starts every service of the
-workspace with ``python -m eschool.common.serve`` on ports from 8101, and last the gateway on 8100 in
-front of them; ``down`` stops them all.
+workspace with ``python -m eschool.common.serve`` on ports from 8101 (demo data loaded, as in ``make
+run``), and last the gateway on 8100 in front of them; ``down`` stops them all. The processes
+themselves are ``eschool.common.stack_processes``.
 """
 
 from __future__ import annotations
@@ -10,23 +11,22 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import os
-import signal
-import subprocess
 import sys
 from pathlib import Path
 
-from eschool.common.gateway import GATEWAY_NAME, discover_gateway
+from eschool.common.gateway import discover_gateway
 from eschool.common.infra import LocalPostgres, LocalRabbit, start_postgres, start_rabbitmq
-from eschool.common.infra.ports import port_is_free, process_alive, wait_until
 from eschool.common.service import discover_services
+from eschool.common.stack_processes import (
+    StackError,
+    StackProcess,
+    State,
+    fixed_ports,
+    log_path,
+    start_services,
+)
 
-FIRST_PORT = 8101
-GATEWAY_PORT = 8100
-GATEWAY_URL = f"http://127.0.0.1:{GATEWAY_PORT}"
 STATE_FILE = "services.json"
-
-State = dict[str, dict[str, int]]  # process name -> its pid and port
 
 
 def up(stack_dir: Path) -> None:
@@ -35,59 +35,32 @@ def up(stack_dir: Path) -> None:
     rabbit = start_rabbitmq(stack_dir / "rabbitmq")
     print(f"postgres  {pg.url('postgres')}")
     print(f"rabbitmq  {rabbit.amqp_url()}  management {rabbit.management_url}")
-    state = _read(stack_dir)
     discover_gateway()  # fails clearly, before anything starts, if the gateway is not installed
-    upstreams: dict[str, str] = {}
-    for index, definition in enumerate(discover_services()):
-        name = definition.name
+    names = [definition.name for definition in discover_services()]
+    for name in names:
         asyncio.run(pg.create_database(name))
-        prefix = name.upper()
-        env = {
-            f"{prefix}_DATABASE_URL": pg.url(name),
-            f"{prefix}_BUS_URL": rabbit.amqp_url(),
-            # Links and the token issuer name the gateway, the one address clients use.
-            f"{prefix}_PUBLIC_URL": GATEWAY_URL,
-        }
-        upstreams[name] = _start(stack_dir, state, name, FIRST_PORT + index, env)
-    _start(stack_dir, state, GATEWAY_NAME, GATEWAY_PORT, _gateway_env(upstreams))
-    _write(stack_dir, state)
-    print(f"the API: {GATEWAY_URL}/api/<service>/..., docs {GATEWAY_URL}/api/docs")
-
-
-def _gateway_env(upstreams: dict[str, str]) -> dict[str, str]:
-    env = {"GATEWAY_UPSTREAMS": json.dumps(upstreams), "GATEWAY_PUBLIC_URL": GATEWAY_URL}
-    if "identity" in upstreams:
-        env["GATEWAY_JWKS_URL"] = upstreams["identity"] + "/v1/jwks.json"
-    return env
-
-
-def _start(stack_dir: Path, state: State, name: str, port: int, env: dict[str, str]) -> str:
-    """Start ``python -m eschool.common.serve NAME`` on ``port`` unless it runs already; its URL."""
-    logs = stack_dir / "logs"
-    logs.mkdir(parents=True, exist_ok=True)
-    if name in state and process_alive(state[name]["pid"]):
-        url = f"http://127.0.0.1:{state[name]['port']}"
-        print(f"{name:<14} already running at {url}")
-        return url
-    command = [sys.executable, "-m", "eschool.common.serve", name, "--host", "127.0.0.1", "--port", str(port)]
-    with (logs / f"{name}.log").open("ab") as log:
-        process = subprocess.Popen(
-            command, env={**os.environ, **env}, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
-        )
-    state[name] = {"pid": process.pid, "port": port}
-    if not wait_until(lambda: not port_is_free(port), timeout=30):
-        print(f"{name:<14} did not start: see {logs / (name + '.log')}", file=sys.stderr)
-    print(f"{name:<14} http://127.0.0.1:{port}  (log {logs / (name + '.log')})")
-    return f"http://127.0.0.1:{port}"
+    running = _read(stack_dir)
+    stack = start_services(
+        stack_dir,
+        database_urls={name: pg.url(name) for name in names},
+        bus_url=rabbit.amqp_url(),
+        ports=fixed_ports(names),
+        # A developer's stack, like make run: the demo region, so the demo logins work at once.
+        env={f"{name.upper()}_DEMO_DATA": "true" for name in names},
+        running=running,
+    )
+    _write(stack_dir, {**running, **stack.state()})
+    for process in stack.processes.values():
+        how = "already running" if process.popen is None else f"(log {process.log_file})"
+        print(f"{process.name:<14} {process.url}  {how}")
+    print(f"the API: {stack.gateway_url}/api/<service>/..., docs {stack.gateway_url}/api/docs")
 
 
 def down(stack_dir: Path) -> None:
     """Stop every service, then the servers (their data stays for the next ``up``)."""
     # The gateway, started last, stops first.
     for name, entry in reversed(_read(stack_dir).items()):
-        if process_alive(entry["pid"]):
-            os.kill(entry["pid"], signal.SIGTERM)
-            wait_until(lambda pid=entry["pid"]: not process_alive(pid), timeout=20)
+        StackProcess(name, entry["port"], entry["pid"], log_path(stack_dir, name)).stop()
         print(f"{name}: stopped")
     _write(stack_dir, {})
     if (stack_dir / "rabbitmq").is_dir():
@@ -114,7 +87,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("command", choices=["up", "down"])
     parser.add_argument("--dir", type=Path, default=Path("var/stack"))
     args = parser.parse_args(argv)
-    (up if args.command == "up" else down)(args.dir.resolve())
+    try:
+        (up if args.command == "up" else down)(args.dir.resolve())
+    except StackError as error:
+        print(f"the stack did not start: {error}", file=sys.stderr)
+        return 1
     return 0
 
 

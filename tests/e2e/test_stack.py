@@ -1,0 +1,207 @@
+"""The local stack: each service its own process on real PostgreSQL and RabbitMQ, the gateway in front.
+
+The processes are started once for this module by the same code as ``make stack`` (``start_services``),
+on the test session's servers (a fresh database per service, a fresh vhost) and free ports; identity
+loads the demo accounts. Every request below goes over real sockets.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator
+from typing import Any
+
+import httpx
+import jwt
+import pytest
+import pytest_asyncio
+
+from eschool.common.auth import Role
+from eschool.common.gateway import GATEWAY_NAME
+from eschool.common.service import discover_services
+from eschool.common.stack_processes import Stack, free_ports, service_env, start_services
+from eschool.common.testing import servers
+from eschool.common.testing.auth import TestIdentity
+from eschool.common.testing.servers import PostgresServer, RabbitServer
+from eschool.identity.demo import DEMO_ACCOUNTS
+
+IDENTITY_API = "/api/identity/v1"
+TOKEN_PATH = f"{IDENTITY_API}/token"
+USERINFO_PATH = f"{IDENTITY_API}/userinfo"
+TEACHER = next(account for account in DEMO_ACCOUNTS if account.login == "teacher")
+# Demo accounts have public passwords: only a development process loads them.
+STACK_ENV = {"ESCHOOL_ENV": "development", "IDENTITY_DEMO_DATA": "true"}
+PROBLEM_JSON = "application/problem+json"
+
+
+@pytest_asyncio.fixture(scope="module", loop_scope="session")
+async def databases(pg_server: PostgresServer) -> AsyncIterator[dict[str, str]]:
+    """A fresh database per installed service on the session's PostgreSQL, dropped afterwards."""
+    created: dict[str, str] = {}
+    try:
+        for definition in discover_services():
+            name = servers.random_name(definition.name)
+            await pg_server.create_database(name)
+            created[definition.name] = name
+        yield {service: pg_server.url(name) for service, name in created.items()}
+    finally:
+        for name in created.values():
+            await pg_server.drop_database(name)
+
+
+@pytest.fixture(scope="module")
+def bus_url(amqp_server: RabbitServer) -> Iterator[str]:
+    """A fresh vhost on the session's RabbitMQ for this module's processes."""
+    with servers.fresh_vhost(amqp_server) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def stack(
+    databases: dict[str, str], bus_url: str, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Stack]:
+    """Every service and the gateway, each its own process; all stopped (and checked gone) afterwards."""
+    stack_dir = tmp_path_factory.mktemp("stack")
+    ports = free_ports(databases)
+    with start_services(
+        stack_dir, database_urls=databases, bus_url=bus_url, ports=ports, env=STACK_ENV
+    ) as running:
+        yield running
+    leaked = [process.name for process in running.processes.values() if process.alive()]
+    assert not leaked, f"still running after stop: {leaked}"
+
+
+@pytest.fixture
+def issuer(stack: Stack) -> str:
+    """The issuer tokens must carry: identity's API under the gateway's address."""
+    return stack.gateway_url + IDENTITY_API
+
+
+@pytest.fixture
+def gateway(stack: Stack) -> Iterator[httpx.Client]:
+    """A client of the gateway, the one address clients use."""
+    with httpx.Client(base_url=stack.gateway_url, timeout=10, trust_env=False) as client:
+        yield client
+
+
+@pytest.fixture
+def identity(stack: Stack) -> Iterator[httpx.Client]:
+    """A client of identity's own port, behind the gateway's back."""
+    with httpx.Client(base_url=stack.url("identity"), timeout=10, trust_env=False) as client:
+        yield client
+
+
+def bearer(token: str) -> dict[str, str]:
+    """The Authorization header carrying ``token``."""
+    return {"Authorization": f"Bearer {token}"}
+
+
+def token_request(client: httpx.Client, **form: str) -> httpx.Response:
+    """POST the token endpoint through ``client`` with ``form``."""
+    return client.post(TOKEN_PATH, data=form)
+
+
+def log_in(client: httpx.Client) -> dict[str, Any]:
+    """The demo teacher's tokens, from a password login."""
+    response = token_request(client, grant_type="password", username=TEACHER.login, password=TEACHER.password)
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+def assert_problem(response: httpx.Response, status: int, code: str) -> None:
+    """``response`` is the RFC 9457 problem ``code`` with ``status``."""
+    assert response.status_code == status, response.text
+    assert response.headers["content-type"] == PROBLEM_JSON
+    assert response.json()["code"] == code
+
+
+def test_discovery_through_the_gateway_names_the_gateway_as_issuer(
+    gateway: httpx.Client, issuer: str
+) -> None:
+    response = gateway.get(f"{IDENTITY_API}/.well-known/openid-configuration")
+
+    assert response.status_code == 200, response.text
+    assert response.json()["issuer"] == issuer
+    assert response.json()["token_endpoint"] == f"{issuer}/token"
+    assert gateway.get(f"{IDENTITY_API}/jwks.json").json()["keys"]
+
+
+def test_password_login_through_the_gateway_opens_a_protected_route(gateway: httpx.Client) -> None:
+    tokens = log_in(gateway)
+
+    assert tokens["token_type"] == "Bearer"
+    assert tokens["refresh_token"]
+    response = gateway.get(USERINFO_PATH, headers=bearer(tokens["access_token"]))
+    assert response.status_code == 200, response.text
+    claims = jwt.decode(tokens["access_token"], options={"verify_signature": False})
+    assert response.json()["sub"] == claims["sub"]
+    assert response.json()["preferred_username"] == TEACHER.login
+    assert {binding["role"] for binding in response.json()["roles"]} == {r.value for r, _ in TEACHER.roles}
+
+
+def test_protected_route_without_token_is_401_at_the_gateway_and_at_the_service(
+    gateway: httpx.Client, identity: httpx.Client
+) -> None:
+    at_gateway = gateway.get(USERINFO_PATH)
+    # The gateway is not the only wall: identity refuses the same request made to its own port.
+    at_service = identity.get("/v1/userinfo")
+
+    for response in (at_gateway, at_service):
+        assert_problem(response, 401, "token_missing")
+        assert response.headers["www-authenticate"].startswith("Bearer")
+
+
+def test_garbage_and_forged_tokens_are_refused(
+    gateway: httpx.Client, identity: httpx.Client, issuer: str
+) -> None:
+    real = log_in(gateway)["access_token"]
+    # Well formed, right issuer and key id, but signed with a key identity never had.
+    forger = TestIdentity(kid=jwt.get_unverified_header(real)["kid"], issuer=issuer)
+    forged = forger.token_for(Role.ministry)
+
+    assert_problem(gateway.get(USERINFO_PATH, headers=bearer("not-a-token")), 401, "token_invalid")
+    assert_problem(gateway.get(USERINFO_PATH, headers=bearer(forged)), 401, "token_invalid")
+    assert_problem(identity.get("/v1/userinfo", headers=bearer(forged)), 401, "token_invalid")
+
+
+def test_refresh_through_the_gateway_rotates_the_session(gateway: httpx.Client) -> None:
+    first = log_in(gateway)
+
+    response = token_request(gateway, grant_type="refresh_token", refresh_token=first["refresh_token"])
+
+    assert response.status_code == 200, response.text
+    second = response.json()
+    assert second["refresh_token"] != first["refresh_token"]
+    userinfo = gateway.get(USERINFO_PATH, headers=bearer(second["access_token"]))
+    assert userinfo.json()["preferred_username"] == TEACHER.login
+    reused = token_request(gateway, grant_type="refresh_token", refresh_token=first["refresh_token"])
+    assert_problem(reused, 400, "invalid_grant")
+
+
+def test_identity_is_ready_on_the_real_database_and_broker(
+    identity: httpx.Client, databases: dict[str, str], bus_url: str
+) -> None:
+    response = identity.get("/readyz")
+
+    assert response.status_code == 200, response.text
+    assert response.json()["checks"] == {"database": "ok", "broker": "ok"}
+    assert databases["identity"].startswith("postgresql+asyncpg://")
+    assert bus_url.startswith("amqp://")
+
+
+def test_every_service_but_identity_verifies_tokens_with_identity_keys() -> None:
+    identity_url = "http://127.0.0.1:9001"
+    common = {"database_url": "postgresql://db", "bus_url": "amqp://bus", "public_url": "http://gw"}
+
+    journal = service_env("journal", identity_url=identity_url, **common)
+    own = service_env("identity", identity_url=identity_url, **common)
+
+    assert journal["JOURNAL_JWKS_URL"] == f"{identity_url}/v1/jwks.json"
+    assert journal["JOURNAL_PUBLIC_URL"] == "http://gw"
+    assert "IDENTITY_JWKS_URL" not in own
+
+
+def test_free_ports_are_distinct_for_every_process() -> None:
+    ports = free_ports(["identity", "journal"])
+
+    assert set(ports) == {"identity", "journal", GATEWAY_NAME}
+    assert len(set(ports.values())) == 3
