@@ -306,3 +306,65 @@ def test_malformed_claims_are_invalid(bad: dict[str, Any]) -> None:
     with pytest.raises(InvalidToken) as caught:
         principal_from_claims({"sub": str(uuid4()), **bad})
     assert caught.value.reason == TokenReason.token_invalid
+
+
+# --- verified tokens remembered ------------------------------------------------------------------------
+
+
+@pytest.fixture
+def decodes(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The tokens whose signature was really checked (jwt.decode called)."""
+    import eschool.common.auth.jwks as jwks_module
+
+    seen: list[str] = []
+    real = jwks_module.jwt.decode
+
+    def counting(token: str, *args: Any, **kwargs: Any) -> Any:
+        seen.append(token)
+        return real(token, *args, **kwargs)
+
+    monkeypatch.setattr(jwks_module.jwt, "decode", counting)
+    return seen
+
+
+async def test_a_verified_token_is_not_checked_again_and_gives_the_same_claims(
+    test_identity: TestIdentity, verifier: JwksVerifier, decodes: list[str]
+) -> None:
+    token = test_identity.token()
+    first = await verifier.verify(token)
+    first["sub"] = "tampered by a caller"
+    again = await verifier.verify(token)
+    assert again["sub"] != "tampered by a caller", "callers get copies"
+    assert decodes == [token]
+
+
+async def test_a_remembered_token_still_expires(test_identity: TestIdentity, decodes: list[str]) -> None:
+    verifier = test_identity.verifier(leeway=0)
+    token = test_identity.token(iat=ago(0), exp=int(time.time()) + 1)
+    await verifier.verify(token)
+    await asyncio.sleep(1.1)
+    assert await refused(verifier, token) == TokenReason.token_expired
+    assert decodes == [token, token]
+
+
+async def test_a_remembered_token_dies_with_its_withdrawn_key(
+    test_identity: TestIdentity, verifier: JwksVerifier, clock: FakeClock
+) -> None:
+    token = test_identity.token()
+    await verifier.verify(token)
+    test_identity.rotate("key-b")
+    test_identity.retire("key-a")
+    clock.advance(601)
+    assert await refused(verifier, token) == TokenReason.unknown_key
+
+
+async def test_the_remembered_tokens_are_bounded(
+    test_identity: TestIdentity, clock: FakeClock, decodes: list[str]
+) -> None:
+    verifier = test_identity.verifier(clock, verified_cache_size=2)
+    tokens = [test_identity.token(sub=str(uuid4())) for _ in range(3)]
+    for token in tokens:
+        await verifier.verify(token)
+    await verifier.verify(tokens[2])
+    await verifier.verify(tokens[0])  # pushed out by the third: checked again
+    assert decodes == [*tokens, tokens[0]]

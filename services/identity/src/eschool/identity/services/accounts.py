@@ -38,7 +38,7 @@ async def create_account(
     account = UserAccount(
         user_account_id=uuid.uuid4(),
         login=login,
-        password_hash=passwords.hash(password),
+        password_hash=await passwords.hash_off_loop(password),
         person_id=person_id,
         must_change_password=one_time,
         failed_logins=0,

@@ -6,7 +6,6 @@ identity keeps their Argon2id hashes, and a lost sheet means a new batch, not a 
 
 from __future__ import annotations
 
-import asyncio
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -75,7 +74,7 @@ async def issue_credentials(
     for person in people:
         password = generate_password()
         # Argon2id is deliberately slow: hash off the event loop so a class of 30 does not stall it.
-        encoded = await asyncio.to_thread(passwords.hash, password)
+        encoded = await passwords.hash_off_loop(password)
         account = await _account_of(uow, person.person_id)
         new = account is None
         if account is None:

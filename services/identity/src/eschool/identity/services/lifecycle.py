@@ -77,17 +77,17 @@ async def change_password(
     account = await uow.session.get(UserAccount, account_id, with_for_update=True)
     if account is None or account.disabled_at is not None:
         raise not_found("account_not_found", "Учётная запись не найдена")
-    if account.password_hash is None or not passwords.verify(account.password_hash, current):
+    if account.password_hash is None or not await passwords.verify_off_loop(account.password_hash, current):
         raise unprocessable(
             "wrong_password", "Текущий пароль указан неверно", field_name="body.current_password"
         )
     if reason := policy_violation(new, login=account.login):
         raise unprocessable("weak_password", reason, field_name="body.new_password")
-    if passwords.verify(account.password_hash, new):
+    if await passwords.verify_off_loop(account.password_hash, new):
         raise unprocessable(
             "password_unchanged", "Новый пароль должен отличаться от текущего", field_name="body.new_password"
         )
-    set_password(account, passwords.hash(new), one_time=False)
+    set_password(account, await passwords.hash_off_loop(new), one_time=False)
     audit(uow, account_id, "password_changed", actor=None)
     return account
 
@@ -98,7 +98,7 @@ async def reset_password(
     """Give the account a new one-time password (shown once to the administrator); sessions end."""
     target = await administered_account(uow, account_id, actor=actor)
     password = generate_password()
-    set_password(target.account, passwords.hash(password), one_time=True)
+    set_password(target.account, await passwords.hash_off_loop(password), one_time=True)
     await end_sessions(uow, account_id)
     audit(uow, account_id, "password_reset", actor=actor, reason=reason)
     return password

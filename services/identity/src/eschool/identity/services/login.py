@@ -42,7 +42,7 @@ async def authenticate(
     account = (
         await uow.session.execute(select(UserAccount).where(UserAccount.login == login).with_for_update())
     ).scalar_one_or_none()
-    outcome = _check(account, request.password, passwords=passwords, settings=settings, now=now)
+    outcome = await _check(account, request.password, passwords=passwords, settings=settings, now=now)
     _record(uow, account, login, request, outcome, now)
     await uow.commit()
     if outcome != "succeeded" or account is None:
@@ -70,7 +70,7 @@ async def _ip_limited(uow: UnitOfWork, ip: str | None, *, settings: IdentitySett
     return max(1, int((as_utc(failures[1]) - window_start).total_seconds()) + 1)
 
 
-def _check(
+async def _check(
     account: UserAccount | None,
     password: str,
     *,
@@ -79,13 +79,15 @@ def _check(
     now: datetime,
 ) -> LoginOutcome:
     if account is None or account.password_hash is None:
-        passwords.spend_a_check(password)  # the same work as a real check: no timing oracle
+        await passwords.spend_a_check_off_loop(password)  # the same work as a real check: no timing oracle
         return "bad_credentials"
-    if account.disabled_at is not None:
-        return "disabled"
-    if account.locked_until is not None and as_utc(account.locked_until) > now:
-        return "locked"
-    if not passwords.verify(account.password_hash, password):
+    if account.disabled_at is not None or (
+        account.locked_until is not None and as_utc(account.locked_until) > now
+    ):
+        # The same work again: how fast the answer comes must not tell that the account exists.
+        await passwords.spend_a_check_off_loop(password)
+        return "disabled" if account.disabled_at is not None else "locked"
+    if not await passwords.verify_off_loop(account.password_hash, password):
         account.failed_logins += 1
         if account.failed_logins >= settings.max_failed_logins:
             account.locked_until = now + timedelta(seconds=settings.lockout_seconds)
@@ -94,7 +96,7 @@ def _check(
     account.failed_logins = 0
     account.locked_until = None
     if passwords.needs_rehash(account.password_hash):
-        account.password_hash = passwords.hash(password)
+        account.password_hash = await passwords.hash_off_loop(password)
     return "succeeded"
 
 
