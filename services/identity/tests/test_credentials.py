@@ -15,8 +15,10 @@ from sqlalchemy import select
 
 from eschool.common.auth import Role
 from eschool.common.events.contingent import GuardianLinkedV1
+from eschool.identity.api.deps import passwords_for
 from eschool.identity.db.models import AccountAudit, UserAccount
 from eschool.identity.domain.logins import login_stem, transliterate, unique_login
+from eschool.identity.services.accounts import create_account
 from eschool.identity.services.credential_sheet import HEADERS
 
 from .conftest import Deliver
@@ -149,9 +151,73 @@ async def test_credentials_are_refused_outside_the_class_teachers_school_and_to_
 
     assert (elsewhere.status_code, elsewhere.json()["code"]) == (403, "issue_not_allowed")
     assert subject.status_code == 403
-    # Seed 004, 4.3.13: pupils never work under a teacher's login; batches are for pupils and guardians.
-    assert teacher_role.status_code == 422
-    assert teacher_role.json()["errors"][0]["field"].endswith("role")
+    # Staff get their access from the school's administration (seed 004, 3.1), not from a class teacher.
+    assert (teacher_role.status_code, teacher_role.json()["code"]) == (403, "issue_not_allowed")
+    assert teacher_role.json()["errors"][0]["field"] == "body.people[0].role"
+
+
+async def test_the_administration_hands_out_staff_access_on_the_same_sheet(
+    api: httpx.AsyncClient, add_account: AddAccount, bearer: Bearer
+) -> None:
+    await add_account("admin.a", "Shkola-A-2026", (Role.school_admin, SCHOOL_A))
+    as_admin = await bearer("admin.a", "Shkola-A-2026")
+    teacher = {
+        "person_id": str(uuid.uuid4()),
+        "role": "subject_teacher",
+        "last_name": "Орлова",
+        "first_name": "Вера",
+    }
+    director = {**teacher, "person_id": str(uuid.uuid4()), "role": "director"}
+
+    sheet = await api.post(
+        "/v1/credentials/batches", json={"school_id": str(SCHOOL_A), "people": [teacher]}, headers=as_admin
+    )
+    assert sheet.status_code == 200, sheet.text
+    row = rows(sheet.content)[1]
+    assert (row[3], row[4]) == ("Учитель", "orlova.v")
+    login = await token(api, row[4], row[5])
+    assert login.status_code == 200
+    # A school's administration does not appoint its director: that is the municipality's.
+    refused = await api.post(
+        "/v1/credentials/batches", json={"school_id": str(SCHOOL_A), "people": [director]}, headers=as_admin
+    )
+    assert refused.status_code == 403
+
+
+async def test_a_class_teacher_cannot_reset_a_colleagues_password_by_naming_them_a_parent(
+    api: httpx.AsyncClient, identity: Any, class_teacher: dict[str, str]
+) -> None:
+    colleague_person = uuid.uuid4()
+    async with identity.database.uow() as uow:
+        await create_account(
+            uow,
+            login="kollega",
+            password="Uchitel-Fizika-2026q",
+            passwords=passwords_for(identity.settings),
+            person_id=colleague_person,
+            bindings=[(Role.subject_teacher, SCHOOL_A)],
+        )
+        await uow.commit()
+    parent = {"person_id": str(uuid.uuid4()), "role": "guardian", "last_name": "Седова", "first_name": "Ия"}
+    colleague = {
+        "person_id": str(colleague_person),
+        "role": "guardian",
+        "last_name": "Коллега",
+        "first_name": "Ян",
+    }
+
+    refused = await api.post(
+        "/v1/credentials/batches",
+        json={"school_id": str(SCHOOL_A), "people": [parent, colleague]},
+        headers=class_teacher,
+    )
+
+    assert (refused.status_code, refused.json()["code"]) == (403, "account_not_resettable")
+    assert refused.json()["errors"][0]["field"] == "body.people[1].person_id"
+    assert (await token(api, "kollega", "Uchitel-Fizika-2026q")).status_code == 200, "the password is untouched"
+    async with identity.database.uow() as uow:
+        logins = (await uow.session.execute(select(UserAccount.login))).scalars().all()
+    assert sorted(logins) == ["klass.ruk", "kollega"], "nothing of the batch was written"
 
 
 async def test_a_guardian_contingent_linked_gets_the_children_with_the_new_access(

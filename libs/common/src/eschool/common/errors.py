@@ -64,6 +64,12 @@ def unauthorized(code: str = "unauthorized", detail: str = "Требуется �
     )
 
 
-def forbidden(code: str = "forbidden", detail: str = "Недостаточно прав для этого действия") -> Problem:
-    """A 403: the caller is known but may not do this."""
-    return Problem(403, code, detail, title="Доступ запрещён")
+def forbidden(
+    code: str = "forbidden",
+    detail: str = "Недостаточно прав для этого действия",
+    *,
+    field_name: str | None = None,
+) -> Problem:
+    """A 403: the caller is known but may not do this (``field_name``: which part of the request)."""
+    errors = [FieldError(field_name, code, detail)] if field_name else []
+    return Problem(403, code, detail, title="Доступ запрещён", errors=errors)

@@ -11,9 +11,10 @@ from eschool.common.auth.deps import (
     require_scopes,
 )
 from eschool.common.auth.jwks import InvalidToken, JwksVerifier, TokenReason
-from eschool.common.auth.principal import Principal, Role, RoleBinding, principal_from_claims
+from eschool.common.auth.principal import ROLE_TITLES, Principal, Role, RoleBinding, principal_from_claims
 
 __all__ = [
+    "ROLE_TITLES",
     "CurrentPrincipal",
     "InvalidToken",
     "JwksVerifier",

@@ -50,6 +50,23 @@ class Role(StrEnum):
     partner = "partner"
 
 
+# What people read (sheets, reports, the UI): the roles' Russian titles.
+ROLE_TITLES: dict[Role, str] = {
+    Role.ministry: "Министерство образования",
+    Role.municipality: "Муниципальный орган управления образованием",
+    Role.school_admin: "Администратор школы",
+    Role.director: "Директор",
+    Role.deputy_director: "Заместитель директора",
+    Role.secretary: "Секретарь",
+    Role.schedule_dispatcher: "Диспетчер расписания",
+    Role.subject_teacher: "Учитель",
+    Role.class_teacher: "Классный руководитель",
+    Role.pupil: "Обучающийся",
+    Role.guardian: "Родитель (законный представитель)",
+    Role.partner: "Внешняя система",
+}
+
+
 @dataclass(frozen=True, slots=True)
 class RoleBinding:
     """A role held in one org unit (region, municipality or school); ``None`` means not scoped."""

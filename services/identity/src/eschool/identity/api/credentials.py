@@ -19,11 +19,25 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 Name = Annotated[str, Field(min_length=1, max_length=100)]
 
 
+# The roles handed out on a sheet: families, and a school's staff (the administration grants those).
+IssuedRole = Literal[
+    "pupil",
+    "guardian",
+    "subject_teacher",
+    "class_teacher",
+    "deputy_director",
+    "secretary",
+    "schedule_dispatcher",
+    "school_admin",
+    "director",
+]
+
+
 class PersonIn(BaseModel):
-    """A pupil or a guardian to hand access to (the names are not kept by identity)."""
+    """A pupil, a guardian or a staff member to hand access to (the names are not kept by identity)."""
 
     person_id: uuid.UUID
-    role: Literal["pupil", "guardian"]
+    role: IssuedRole
     last_name: Name
     first_name: Name
     middle_name: Annotated[str | None, Field(max_length=100)] = None
@@ -32,7 +46,7 @@ class PersonIn(BaseModel):
 
 
 class CredentialBatch(BaseModel):
-    """The school and the people of one class (pupils, guardians or both)."""
+    """The school and the people: a class's pupils and guardians, or staff."""
 
     school_id: uuid.UUID
     people: Annotated[list[PersonIn], Field(min_length=1, max_length=200)]

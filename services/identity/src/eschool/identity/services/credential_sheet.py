@@ -1,4 +1,4 @@
-"""The sheet of issued credentials the class teacher prints and hands out (xlsx, Russian headers)."""
+"""The sheet of issued credentials the class teacher (or the school's administrator) prints and hands out."""
 
 from __future__ import annotations
 
@@ -10,11 +10,10 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
-from eschool.common.auth import Role
+from eschool.common.auth import ROLE_TITLES
 from eschool.identity.services.credentials import Issued
 
 HEADERS = ("№", "ФИО", "Класс", "Роль", "Логин", "Временный пароль")
-ROLE_NAMES = {Role.pupil: "Обучающийся", Role.guardian: "Родитель (законный представитель)"}
 WIDTHS = (5, 40, 8, 34, 24, 20)
 NOTE = "Временный пароль действует до первого входа: система попросит сразу заменить его своим."
 
@@ -38,7 +37,7 @@ def credential_sheet(issued: Sequence[Issued], *, issued_at: datetime) -> bytes:
                 number,
                 person.full_name,
                 person.class_label or "",
-                ROLE_NAMES[person.role],
+                ROLE_TITLES[person.role],
                 item.login,
                 item.password,
             ]

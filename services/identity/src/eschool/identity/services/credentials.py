@@ -1,7 +1,11 @@
-"""Bulk credentials for a class: logins and one-time passwords for pupils and guardians (seed 003).
+"""Bulk credentials: logins and one-time passwords (seed 003) for a class's pupils and guardians, handed
+out by the class teacher or the school's administration, and for staff, by those who may grant the role
+(seed 004, 3.1: staff get their access from the journal's administrator).
 
-The passwords exist in clear only in the answer (the sheet the class teacher prints and hands out);
-identity keeps their Argon2id hashes, and a lost sheet means a new batch, not a download.
+The passwords exist in clear only in the answer (the sheet that is printed and handed out); identity
+keeps their Argon2id hashes, and a lost sheet means a new batch, not a download. A person who already
+has an account gets a new one-time password on it, but only from someone who administers everything
+that account holds: a class teacher never resets a colleague's password by naming them as a parent.
 """
 
 from __future__ import annotations
@@ -20,10 +24,10 @@ from eschool.identity.db.projections import GuardianLink
 from eschool.identity.domain.logins import login_stem, unique_login
 from eschool.identity.domain.passwords import Passwords, generate_password
 from eschool.identity.services.audit import audit, end_sessions
-from eschool.identity.services.jurisdiction import SCHOOL_ADMINISTRATORS
-from eschool.identity.services.lifecycle import set_password
+from eschool.identity.services.jurisdiction import SCHOOL_ADMINISTRATORS, Jurisdiction, jurisdiction_of
+from eschool.identity.services.lifecycle import ABOVE_SCHOOL, set_password
 
-HANDED_OUT = (Role.pupil, Role.guardian)
+FAMILY = frozenset({Role.pupil, Role.guardian})
 
 
 @dataclass(frozen=True)
@@ -54,28 +58,42 @@ class Issued:
     new_account: bool
 
 
-def may_issue(actor: Principal, school_id: uuid.UUID) -> bool:
-    """The school's administration and its class teachers hand out pupils' and guardians' access."""
-    return actor.has_role(Role.ministry) or school_id in actor.org_units_for(
-        *SCHOOL_ADMINISTRATORS, Role.class_teacher
-    )
+def may_issue(actor: Principal, jurisdiction: Jurisdiction, role: Role, school_id: uuid.UUID) -> bool:
+    """Families' access: the school's administration and its class teachers; staff's: who may grant it."""
+    if role in FAMILY:
+        if jurisdiction.may_grant(role, school_id):
+            return True
+        return school_id in actor.org_units_for(*SCHOOL_ADMINISTRATORS, Role.class_teacher)
+    return jurisdiction.may_grant(role, school_id)
 
 
 async def issue_credentials(
     uow: UnitOfWork, school_id: uuid.UUID, people: Sequence[Person], *, actor: Principal, passwords: Passwords
 ) -> list[Issued]:
-    """New one-time passwords for each person: a new account, or a reset of the person's account."""
-    if not may_issue(actor, school_id):
-        raise forbidden(
-            "issue_not_allowed", "Выдавать доступ может администрация школы или классный руководитель"
-        )
+    """New one-time passwords for each person: a new account, or a reset of the person's account.
+
+    All or nothing: one person refused refuses the batch, naming them, before anything is written.
+    """
+    jurisdiction = await jurisdiction_of(uow, actor)
+    accounts: list[UserAccount | None] = []
+    for index, person in enumerate(people):
+        if not may_issue(actor, jurisdiction, person.role, school_id):
+            raise forbidden(
+                "issue_not_allowed",
+                "Выдавать доступ родителям и ученикам может администрация школы или классный руководитель, "
+                "сотрудникам — администрация школы",
+                field_name=f"body.people[{index}].role",
+            )
+        account = await _account_of(uow, person.person_id)
+        if account is not None:
+            await _require_resettable(uow, account, jurisdiction, school_id, index)
+        accounts.append(account)
     issued = []
     taken: set[str] = set()
-    for person in people:
+    for person, account in zip(people, accounts, strict=True):
         password = generate_password()
         # Argon2id is deliberately slow: hash off the event loop so a class of 30 does not stall it.
         encoded = await passwords.hash_off_loop(password)
-        account = await _account_of(uow, person.person_id)
         new = account is None
         if account is None:
             account = await _new_account(uow, person, encoded, taken)
@@ -88,10 +106,36 @@ async def issue_credentials(
             account.user_account_id,
             "credentials_issued",
             actor=actor,
-            detail={"school_id": str(school_id)},
+            detail={"school_id": str(school_id), "role": person.role.value},
         )
         issued.append(Issued(person, account.login, password, new))
     return issued
+
+
+async def _require_resettable(
+    uow: UnitOfWork, account: UserAccount, jurisdiction: Jurisdiction, school_id: uuid.UUID, index: int
+) -> None:
+    """403 unless the actor may replace this account's password: a family account of this school (or
+    bindings the actor administers, every one of them)."""
+    rows = (
+        await uow.session.execute(
+            select(RoleBinding.role, RoleBinding.org_unit_id).where(
+                RoleBinding.user_account_id == account.user_account_id
+            )
+        )
+    ).all()
+    family_only = all(row.role in FAMILY for row in rows)
+    administered = jurisdiction.administers_all(frozenset(row.org_unit_id for row in rows)) and not any(
+        row.role in ABOVE_SCHOOL for row in rows
+    )
+    if (family_only or administered or jurisdiction.everywhere) and account.disabled_at is None:
+        return
+    detail = (
+        "Учётная запись этого человека отключена: её включает администратор"
+        if account.disabled_at is not None
+        else "У этого человека уже есть учётная запись сотрудника: её пароль сбрасывает администратор школы"
+    )
+    raise forbidden("account_not_resettable", detail, field_name=f"body.people[{index}].person_id")
 
 
 async def _account_of(uow: UnitOfWork, person_id: uuid.UUID) -> UserAccount | None:
