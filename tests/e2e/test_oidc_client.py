@@ -38,7 +38,7 @@ def embedded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     )
     lines: list[str] = []
     url: list[str] = []
-    found = threading.Event()
+    found, demo_printed = threading.Event(), threading.Event()
 
     def read() -> None:
         assert process.stdout is not None
@@ -47,12 +47,15 @@ def embedded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
             if match := URL_LINE.search(line):
                 url.append(match.group(1))
                 found.set()
+            if line.split()[:1] == [DEMO_LOGIN]:
+                demo_printed.set()
 
     reader = threading.Thread(target=read, daemon=True)
     reader.start()
     try:
         assert found.wait(60), "no URL printed:\n" + "".join(lines)
-        assert DEMO_LOGIN in "".join(lines), "the demo logins are printed"
+        # The demo logins follow the URL: wait for them rather than read a half-printed list.
+        assert demo_printed.wait(10), "the demo logins are printed:\n" + "".join(lines)
         yield url[0]
     finally:
         process.send_signal(signal.SIGINT)
