@@ -83,3 +83,15 @@ async def test_document_is_cached_for_its_ttl(
         for _ in range(3):
             assert (await gateway.get("/api/openapi.json")).status_code == 200
     assert len(fetched) == 1
+
+
+async def test_swagger_ui_assets_can_be_hosted_inside_a_closed_network(
+    make_gateway: Callable[..., FastAPI], client: Callable[..., httpx.AsyncClient]
+) -> None:
+    app = make_gateway({}, docs_js_url="/static/swagger-ui-bundle.js", docs_css_url="/static/swagger-ui.css")
+    async with client(app) as gateway:
+        docs = await gateway.get("/api/docs")
+    assert docs.status_code == 200
+    assert 'src="/static/swagger-ui-bundle.js"' in docs.text
+    assert 'href="/static/swagger-ui.css"' in docs.text
+    assert "cdn.jsdelivr.net" not in docs.text

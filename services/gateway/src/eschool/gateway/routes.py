@@ -60,9 +60,16 @@ async def openapi_document(request: Request) -> JSONResponse:
 
 
 @router.get("/api/docs", include_in_schema=False)
-async def swagger_ui() -> HTMLResponse:
+async def swagger_ui(request: Request) -> HTMLResponse:
     """Swagger UI over the combined document."""
-    return get_swagger_ui_html(openapi_url=OPENAPI_URL, title="eschool API")
+    settings = _gateway(request).settings
+    return get_swagger_ui_html(
+        openapi_url=OPENAPI_URL,
+        title="eschool API",
+        swagger_js_url=settings.docs_js_url,
+        swagger_css_url=settings.docs_css_url,
+        swagger_favicon_url="data:,",
+    )
 
 
 @router.api_route("/api/{service}/{path:path}", methods=METHODS, include_in_schema=False)

@@ -41,6 +41,10 @@ class GatewaySettings(ProcessSettings):
     trusted_proxy_hops: int = Field(default=0, ge=0, le=5)
     cors_origins: list[str] = Field(default_factory=list)
     openapi_ttl_s: float = Field(default=60, ge=0)
+    # Swagger UI's script and style: a public CDN by default; a closed regional network points these at
+    # copies it hosts itself (the swagger-ui-dist package, version 5: the documents are OpenAPI 3.1).
+    docs_js_url: str = "https://cdn.jsdelivr.net/npm/swagger-ui-dist@5/swagger-ui-bundle.js"
+    docs_css_url: str = "https://cdn.jsdelivr.net/npm/swagger-ui-dist@5/swagger-ui.css"
     openapi_fetch_timeout_s: float = Field(default=3.0, gt=0)
 
     @field_validator("upstreams")
