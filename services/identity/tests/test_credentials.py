@@ -214,7 +214,8 @@ async def test_a_class_teacher_cannot_reset_a_colleagues_password_by_naming_them
 
     assert (refused.status_code, refused.json()["code"]) == (403, "account_not_resettable")
     assert refused.json()["errors"][0]["field"] == "body.people[1].person_id"
-    assert (await token(api, "kollega", "Uchitel-Fizika-2026q")).status_code == 200, "the password is untouched"
+    untouched = await token(api, "kollega", "Uchitel-Fizika-2026q")
+    assert untouched.status_code == 200, "the colleague's password is untouched"
     async with identity.database.uow() as uow:
         logins = (await uow.session.execute(select(UserAccount.login))).scalars().all()
     assert sorted(logins) == ["klass.ruk", "kollega"], "nothing of the batch was written"
