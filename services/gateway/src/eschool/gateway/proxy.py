@@ -41,6 +41,7 @@ async def forward(request: Request, upstream: Upstream, path: str, *, trusted_ho
         upstream.url(path, request.scope.get("query_string", b"")),
         headers=_request_headers(request, trusted_hops),
         content=_body(request),
+        extensions={"timeout": upstream.timeout},
     )
     response = await _send(upstream, outgoing)
     answer: Response
@@ -98,7 +99,7 @@ async def _send(upstream: Upstream, outgoing: httpx.Request) -> httpx.Response:
     started = time.perf_counter()
     status = "error"
     try:
-        response = await upstream.client.send(outgoing, stream=True)
+        response = await upstream.transport.handle_async_request(outgoing)
         status = str(response.status_code)
         return response
     except httpx.TimeoutException as error:

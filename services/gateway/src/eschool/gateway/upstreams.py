@@ -22,11 +22,19 @@ UPSTREAM_DURATION = Histogram(
 
 @dataclass(frozen=True)
 class Upstream:
-    """A service the gateway routes ``/api/<name>/...`` to."""
+    """A service the gateway routes ``/api/<name>/...`` to.
+
+    ``transport`` is the connection pool the proxy sends through directly: the client layer above it
+    (cookies, redirects, auth, event hooks) has nothing to do for a proxy and cost a tenth of the
+    gateway's time per request. ``client`` wraps the same pool for the gateway's own calls (JWKS,
+    OpenAPI documents).
+    """
 
     name: str
     base_url: httpx.URL
     client: httpx.AsyncClient
+    transport: httpx.AsyncBaseTransport
+    timeout: dict[str, float | None]
 
     def url(self, path: str, query: bytes) -> httpx.URL:
         """The upstream URL of ``path`` (already quoted) with the raw query string kept as it came."""
@@ -85,17 +93,20 @@ def _upstream(
     name: str, url: str, settings: GatewaySettings, transport: httpx.AsyncBaseTransport | None
 ) -> Upstream:
     timeout = httpx.Timeout(settings.read_timeout_s, connect=settings.connect_timeout_s)
+    limits = httpx.Limits(
+        max_connections=settings.max_connections,
+        max_keepalive_connections=settings.max_keepalive_connections,
+    )
     if transport is not None:
         transport = DeadlineTransport(transport, settings.connect_timeout_s + settings.read_timeout_s)
+    else:
+        transport = httpx.AsyncHTTPTransport(limits=limits, trust_env=False)
     client = httpx.AsyncClient(
         transport=transport,
         timeout=timeout,
-        limits=httpx.Limits(
-            max_connections=settings.max_connections,
-            max_keepalive_connections=settings.max_keepalive_connections,
-        ),
         # A proxy must never keep one user's cookies and hand them to the next.
         cookies=CookieJar(DefaultCookiePolicy(allowed_domains=[])),
         follow_redirects=False,
+        trust_env=False,
     )
-    return Upstream(name, httpx.URL(url), client)
+    return Upstream(name, httpx.URL(url), client, transport, timeout.as_dict())
