@@ -22,6 +22,7 @@ import uvicorn
 from fastapi import FastAPI
 
 from eschool.common import aio
+from eschool.common.auth import JwksVerifier
 from eschool.common.bus.memory import shared_memory_transport
 from eschool.common.gateway import Lifespan, discover_gateway
 from eschool.common.http import readiness_checks
@@ -29,6 +30,7 @@ from eschool.common.logging import configure_logging, get_logger
 from eschool.common.service import ServiceDefinition, ServiceRuntime, discover_services
 
 EMBEDDED_BUS_URL = "memory://embedded"
+IDENTITY = "identity"
 log = get_logger("eschool.embedded")
 
 
@@ -88,12 +90,34 @@ def _gateway(
 ) -> FastAPI:
     """The gateway as the root app, each upstream a service's app in this process."""
     gateway = discover_gateway()
-    upstreams = {runtime.name: f"http://{runtime.name}.embedded" for runtime in runtimes}
+    upstreams = {runtime.name: _embedded_url(runtime.name) for runtime in runtimes}
     settings = gateway.settings(public_url=public_url, upstreams=upstreams)
-    transports = {
-        runtime.name: httpx.ASGITransport(app=runtime.app(manage_lifespan=False)) for runtime in runtimes
-    }
+    transports = _service_transports(runtimes)
     return gateway.create_app(settings, transports=transports, lifespan=lifespan)
+
+
+def _embedded_url(name: str) -> str:
+    return f"http://{name}.embedded"
+
+
+def _service_transports(runtimes: list[ServiceRuntime]) -> dict[str, httpx.ASGITransport]:
+    """Each service's app behind an ASGI transport; services check tokens against identity in-process.
+
+    Identity's app is built first: every other service without a verifier of its own reads identity's
+    JWKS through it, as in the stack it reads it over HTTP (the gateway is not the only wall).
+    """
+    ordered = sorted(runtimes, key=lambda runtime: runtime.name != IDENTITY)
+    transports: dict[str, httpx.ASGITransport] = {}
+    for runtime in ordered:
+        if runtime.jwt_verifier is None and IDENTITY in transports:
+            runtime.jwt_verifier = JwksVerifier(
+                f"{_embedded_url(IDENTITY)}/v1/jwks.json",
+                issuer=runtime.settings.token_issuer,
+                audience=runtime.settings.jwt_audience,
+                http=httpx.AsyncClient(transport=transports[IDENTITY]),
+            )
+        transports[runtime.name] = httpx.ASGITransport(app=runtime.app(manage_lifespan=False))
+    return transports
 
 
 def _free_port(host: str, preferred: int) -> int:

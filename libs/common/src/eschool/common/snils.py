@@ -12,6 +12,14 @@ import hashlib
 import hmac
 import re
 
+from pydantic import SecretStr
+
+from eschool.common.settings import DEV_SECRET_PREFIX
+
+# The development default of the key both services share (IDENTITY_/CONTINGENT_SNILS_HMAC_KEY);
+# production refuses it, as every development default secret.
+DEV_SNILS_HMAC_KEY = SecretStr(DEV_SECRET_PREFIX + "snils-hmac-key")
+
 # Numbers up to 001-001-998 were issued before the checksum rule and carry no valid check digits.
 _LAST_UNCHECKED = 1_001_998
 _SEPARATORS = re.compile(r"[\s\-]")

@@ -6,10 +6,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator
 
-from eschool.common.settings import DEV_SECRET_PREFIX
-
 # The development default of the SNILS key; production refuses it like every dev-only secret.
-DEV_SNILS_HMAC_KEY = SecretStr(DEV_SECRET_PREFIX + "snils-hmac-key")
 
 
 class ExternalProviderSettings(BaseModel):

@@ -6,7 +6,8 @@ from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import SettingsConfigDict
 
 from eschool.common.settings import Environment, ServiceSettings
-from eschool.identity.external_settings import DEV_SNILS_HMAC_KEY, ExternalProviderSettings
+from eschool.common.snils import DEV_SNILS_HMAC_KEY
+from eschool.identity.external_settings import ExternalProviderSettings
 
 
 class IdentitySettings(ServiceSettings):

@@ -28,6 +28,22 @@ class OrgUnitRegisteredV1(Event):
     org_unit_id: uuid.UUID
     kind: OrgUnitKind
     parent_id: uuid.UUID | None = Field(description="The unit above (None only for the region)")
+    short_name: str | None = Field(default=None, description="The name reports show")
+    time_zone: str | None = Field(default=None, description="IANA time zone of the unit")
+    occurred_at: datetime
+
+
+class OrgUnitChangedV1(Event):
+    """Emitted when a unit's card changes what other services show or compute with (name, time zone),
+    or the unit is closed (liquidated, merged) or reopened."""
+
+    event_type = "contingent.org_unit.changed.v1"
+
+    org_unit_id: uuid.UUID
+    kind: OrgUnitKind
+    short_name: str
+    time_zone: str
+    closed: bool
     occurred_at: datetime
 
 
@@ -96,4 +112,52 @@ class PupilWithdrawnV1(Event):
     person_id: uuid.UUID
     school_id: uuid.UUID
     withdrawn_on: date
+    occurred_at: datetime
+
+
+ClassKind = Literal["general", "profile", "correctional", "home_schooling", "evening", "cadet"]
+
+
+class AcademicYearSetUpV1(Event):
+    """Emitted when a school sets up an academic year, or changes its dates."""
+
+    event_type = "contingent.academic_year.set_up.v1"
+
+    academic_year_id: uuid.UUID
+    school_id: uuid.UUID
+    name: str = Field(description="2025/2026")
+    starts_on: date
+    ends_on: date
+    occurred_at: datetime
+
+
+class ClassSavedV1(Event):
+    """Emitted when a class is created or its card changes; carries the whole card, newest wins."""
+
+    event_type = "contingent.class.saved.v1"
+
+    class_id: uuid.UUID
+    school_id: uuid.UUID
+    academic_year_id: uuid.UUID
+    grade: int
+    letter: str
+    kind: ClassKind
+    profile: str | None
+    shift: int
+    term_scheme_id: uuid.UUID | None
+    max_size: int
+    class_teacher_person_id: uuid.UUID | None
+    promoted_from_class_id: uuid.UUID | None = None
+    occurred_at: datetime
+
+
+class ClassTeacherAssignedV1(Event):
+    """Emitted when a class gets a class teacher, another one, or none (person_id None)."""
+
+    event_type = "contingent.class.teacher_assigned.v1"
+
+    class_id: uuid.UUID
+    school_id: uuid.UUID
+    person_id: uuid.UUID | None
+    previous_person_id: uuid.UUID | None
     occurred_at: datetime

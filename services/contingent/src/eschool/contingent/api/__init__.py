@@ -1,0 +1,1 @@
+"""Contingent's HTTP API."""

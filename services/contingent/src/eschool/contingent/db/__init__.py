@@ -1,0 +1,12 @@
+"""Contingent's tables."""
+
+from __future__ import annotations
+
+from sqlalchemy import MetaData
+
+
+def metadata() -> MetaData:
+    """Contingent's whole schema, every model module imported (migrations and the drift test use it)."""
+    from eschool.contingent.db.models import Base
+
+    return Base.metadata

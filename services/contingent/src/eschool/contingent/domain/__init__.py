@@ -1,0 +1,1 @@
+"""Contingent's rules, free of I/O."""
