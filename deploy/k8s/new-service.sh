@@ -2,7 +2,7 @@
 # Make the Kubernetes manifests of one service from templates/service and add it to base:
 #
 #   deploy/k8s/new-service.sh journal --hpa     # the journal scales on CPU (2 to 10 API pods)
-#   deploy/k8s/new-service.sh contingent
+#   deploy/k8s/new-service.sh scheduling
 #
 # It writes base/services/<name>/ ("placeholder" becomes <name>, "PLACEHOLDER" its settings prefix) and
 # lists it in base/kustomization.yaml. The gateway also wants templates/gateway/ingress.yaml: see

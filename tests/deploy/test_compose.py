@@ -4,6 +4,7 @@ blocks become valid services when uncommented; the PostgreSQL init script makes 
 
 from __future__ import annotations
 
+import json
 import re
 import subprocess
 from pathlib import Path
@@ -25,6 +26,8 @@ DOMAIN_SERVICES = {
     "reporting",
     "communications",
 }
+# The services that hash SNILS with the one shared key.
+SNILS_KEY_READERS = ("identity", "contingent")
 _BLOCK_HEADER = re.compile(r"^  # ([a-z][a-z0-9_-]*):$")
 
 
@@ -91,6 +94,30 @@ def test_a_domain_service_reaches_its_own_database_and_the_broker(active: dict, 
         assert env["ESCHOOL_ENV"] == "development"
         gateway = uncommented["services"].get("gateway", {"depends_on": [name]})
         assert name in gateway["depends_on"], f"the gateway starts before {name}"
+
+
+def test_the_gateway_routes_to_every_service_and_each_checks_tokens_with_identitys_keys(
+    uncommented: dict,
+) -> None:
+    services = uncommented["services"]
+    gateway = services["gateway"]["environment"]
+    domain = DOMAIN_SERVICES & services.keys()
+    upstreams = json.loads(gateway["GATEWAY_UPSTREAMS"])
+    assert upstreams == {name: f"http://{name}:8000" for name in domain}
+    assert gateway["GATEWAY_JWKS_URL"] == upstreams["identity"] + "/v1/jwks.json"
+    for name in domain:
+        env, prefix = services[name]["environment"], name.upper()
+        assert env[f"{prefix}_PUBLIC_URL"] == gateway["GATEWAY_PUBLIC_URL"], f"{name}: another issuer"
+        # Identity reads its own keys in-process.
+        if name != "identity":
+            assert env[f"{prefix}_JWKS_URL"] == gateway["GATEWAY_JWKS_URL"], name
+
+
+def test_identity_and_contingent_share_one_development_snils_key(uncommented: dict) -> None:
+    services = uncommented["services"]
+    keys = {services[name]["environment"][f"{name.upper()}_SNILS_HMAC_KEY"] for name in SNILS_KEY_READERS}
+    assert len(keys) == 1, "identity would match no ESIA login to the hashes contingent publishes"
+    assert keys.pop().startswith("dev-only-"), "a development secret must look like one"
 
 
 def test_files_the_containers_mount_exist(active: dict) -> None:

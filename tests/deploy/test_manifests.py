@@ -25,6 +25,8 @@ OPERATOR_KINDS = {"rabbitmq.com/v1beta1": {"RabbitmqCluster"}}
 # The oldest Kubernetes the manifests support, and the newest the schemas know (removed APIs fail there).
 OLDEST_KUBERNETES = "1.30"
 DEPRECATED_KUSTOMIZE_KEYS = {"bases", "commonLabels", "patchesStrategicMerge", "patchesJson6902", "vars"}
+# The services base/ holds, each made by new-service.sh and then edited (deploy/k8s/README.md).
+COMMITTED_SERVICES = ("gateway", "identity", "contingent")
 
 Objects = list[dict[str, Any]]
 
@@ -75,6 +77,19 @@ def test_no_manifest_beside_a_kustomization_is_forgotten(path: Path) -> None:
     )
 
 
+def _parts_of(service: str) -> set[tuple[str, str]]:
+    """(kind, name) of every object a service has; the gateway keeps no data: no worker, no migrations."""
+    parts = {
+        ("Deployment", f"{service}-api"),
+        ("Service", service),
+        ("PodDisruptionBudget", f"{service}-api"),
+        ("ServiceAccount", service),
+    }
+    if service != "gateway":
+        parts |= {("Deployment", f"{service}-worker"), ("Job", f"{service}-migrate")}
+    return parts
+
+
 @pytest.mark.parametrize("directory", ["base", "overlays/production"])
 def test_committed_kustomizations_build(build: Callable[[Path], Objects], directory: str) -> None:
     objects = build(K8S / directory)
@@ -82,24 +97,21 @@ def test_committed_kustomizations_build(build: Callable[[Path], Objects], direct
     assert {"Namespace", "RabbitmqCluster", "PodDisruptionBudget", "ConfigMap"} <= kinds
     namespaced = [obj for obj in objects if obj["kind"] != "Namespace"]
     assert {obj["metadata"].get("namespace") for obj in namespaced} == {"eschool"}
+    names = {(obj["kind"], obj["metadata"]["name"]) for obj in objects}
+    for service in COMMITTED_SERVICES:
+        assert _parts_of(service) <= names, f"{service} lacks {sorted(_parts_of(service) - names)}"
+    assert {name for kind, name in names if kind == "Service"} == set(COMMITTED_SERVICES)
 
 
 def test_templates_build_into_every_part_of_a_service(renders: dict[str, Objects]) -> None:
     for overlay, objects in renders.items():
         names = {(obj["kind"], obj["metadata"]["name"]) for obj in objects}
-        for service in ("journal", "contingent", "gateway"):
-            expected = {
-                ("Deployment", f"{service}-api"),
-                ("Service", service),
-                ("PodDisruptionBudget", f"{service}-api"),
-                ("ServiceAccount", service),
-            }
-            # The gateway keeps no data: no worker and no migrations.
-            if service != "gateway":
-                expected |= {("Deployment", f"{service}-worker"), ("Job", f"{service}-migrate")}
-            assert expected <= names, f"{overlay}: {service} lacks {sorted(expected - names)}"
+        for service in ("journal", "scheduling", *COMMITTED_SERVICES):
+            parts = _parts_of(service)
+            assert parts <= names, f"{overlay}: {service} lacks {sorted(parts - names)}"
         assert ("Deployment", "gateway-worker") not in names
         assert ("HorizontalPodAutoscaler", "journal-api") in names
+        assert ("HorizontalPodAutoscaler", "scheduling-api") not in names
         assert ("HorizontalPodAutoscaler", "contingent-api") not in names
         assert ("Ingress", "gateway") in names
 

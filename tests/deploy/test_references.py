@@ -5,7 +5,9 @@ stand alone (the journal's autoscaler, the migrations Job, RabbitMQ, the product
 from __future__ import annotations
 
 import ast
+import json
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +15,7 @@ import yaml
 
 REPO = Path(__file__).resolve().parents[2]
 DEPLOY = REPO / "deploy"
+K8S = DEPLOY / "k8s"
 COMMON_SRC = REPO / "libs" / "common" / "src"
 COMPONENT = "app.kubernetes.io/component"
 
@@ -42,6 +45,31 @@ def test_config_maps_and_service_accounts_that_pods_name_exist(renders: Renders)
             assert spec["serviceAccountName"] in accounts, f"{overlay}: {workload['metadata']['name']}"
             for source in containers(workload)[0].get("envFrom", []):
                 assert source["configMapRef"]["name"] in config_maps, f"{overlay}: {source}"
+
+
+def _config_of(objects: list[Obj], deployment: str) -> dict[str, str]:
+    """The settings a Deployment's container reads from its ConfigMaps (names carry kustomize's hash)."""
+    config_maps = named(objects, "ConfigMap")
+    sources = containers(named(objects, "Deployment")[deployment])[0].get("envFrom", [])
+    return {k: v for s in sources for k, v in config_maps[s["configMapRef"]["name"]].get("data", {}).items()}
+
+
+def test_the_gateway_routes_to_every_service_and_each_checks_tokens_with_identitys_keys(
+    build: Callable[[Path], list[Obj]],
+) -> None:
+    # The committed base, not the templates' examples: those are not deployed, so not routed to.
+    objects = build(K8S / "base")
+    gateway = _config_of(objects, "gateway-api")
+    services = set(named(objects, "Service")) - {"gateway"}
+    upstreams = json.loads(gateway["GATEWAY_UPSTREAMS"])
+    assert upstreams == {name: f"http://{name}.eschool.svc" for name in services}
+    assert gateway["GATEWAY_JWKS_URL"] == upstreams["identity"] + "/v1/jwks.json"
+    for name in services:
+        config, prefix = _config_of(objects, f"{name}-api"), name.upper().replace("-", "_")
+        assert config[f"{prefix}_PUBLIC_URL"] == gateway["GATEWAY_PUBLIC_URL"], f"{name}: another issuer"
+        # Identity reads its own keys in-process.
+        if name != "identity":
+            assert config[f"{prefix}_JWKS_URL"] == gateway["GATEWAY_JWKS_URL"], name
 
 
 def test_services_send_traffic_to_api_pods_on_a_named_port(renders: Renders) -> None:

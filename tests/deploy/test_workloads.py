@@ -17,6 +17,8 @@ NAME = "app.kubernetes.io/name"
 COMPONENT = "app.kubernetes.io/component"
 # Workloads without a database or a broker of their own (the gateway keeps no data).
 STATELESS = frozenset({"gateway"})
+# The services that hash SNILS with the one shared key, the Secret snils-hmac (deploy/k8s/README.md).
+SNILS_KEY_READERS = frozenset({"identity", "contingent"})
 _UNITS = {"": 1.0, "m": 1e-3, "k": 1e3, "M": 1e6, "G": 1e9, "Ki": 2.0**10, "Mi": 2.0**20, "Gi": 2.0**30}
 
 Obj = dict[str, Any]
@@ -157,3 +159,23 @@ def test_settings_are_read_under_the_service_prefix_from_its_own_secrets(renders
         for setting, (secret, key) in secrets.items():
             ref = env[prefix + setting]["valueFrom"]["secretKeyRef"]
             assert (ref["name"], ref["key"]) == (secret, key), f"{where(overlay, workload)}: {setting}"
+
+
+def test_identity_and_contingent_alone_read_the_shared_snils_key(renders: Renders) -> None:
+    readers = set()
+    for overlay, workload in workloads(renders):
+        service = workload["metadata"]["labels"][NAME]
+        env = {var["name"]: var for var in pod(workload)["containers"][0].get("env", [])}
+        refs = {
+            name: var["valueFrom"]["secretKeyRef"]
+            for name, var in env.items()
+            if var.get("valueFrom", {}).get("secretKeyRef", {}).get("name") == "snils-hmac"
+        }
+        if service not in SNILS_KEY_READERS:
+            assert not refs, f"{where(overlay, workload)} reads the SNILS key, which it does not need"
+            continue
+        setting = service.upper().replace("-", "_") + "_SNILS_HMAC_KEY"
+        assert set(refs) == {setting}, where(overlay, workload)
+        assert refs[setting]["key"] == "key", where(overlay, workload)
+        readers.add(service)
+    assert readers == SNILS_KEY_READERS
