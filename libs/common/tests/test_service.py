@@ -128,7 +128,9 @@ async def test_embedded_event_committed_before_shutdown_is_handled_at_the_latest
     async with second.router.lifespan_context(second), client(second) as api:
 
         async def handled_once() -> bool:
-            return (await api.get("/api/toy/things/seen")).json() == {thing_id: 1}
+            # Only this test's thing: the embedded bus is shared by the process, and an earlier test's
+            # undelivered event may reach this toy too.
+            return (await api.get("/api/toy/things/seen")).json().get(thing_id) == 1
 
         await eventually(handled_once)
 
