@@ -161,3 +161,17 @@ class ClassTeacherAssignedV1(Event):
     person_id: uuid.UUID | None
     previous_person_id: uuid.UUID | None
     occurred_at: datetime
+
+
+class PupilEnrolledV1(Event):
+    """Emitted when a pupil is enrolled into a class of a school (by form, by import, or from an accepted
+    application); the journal adds them to the class roster from ``enrolled_on``."""
+
+    event_type = "contingent.pupil.enrolled.v1"
+
+    person_id: uuid.UUID
+    school_id: uuid.UUID
+    class_id: uuid.UUID
+    academic_year_id: uuid.UUID
+    enrolled_on: date
+    occurred_at: datetime
