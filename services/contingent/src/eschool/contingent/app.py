@@ -7,12 +7,16 @@ from pathlib import Path
 from fastapi import APIRouter
 
 from eschool.common.service import ServiceDefinition
+from eschool.contingent.api.classes import classes_router
+from eschool.contingent.api.org import org_router
+from eschool.contingent.api.org_read import org_read_router
+from eschool.contingent.api.years import years_router
 from eschool.contingent.settings import ContingentSettings
 
 
 def routers() -> list[APIRouter]:
     """Every router of the API, under ``/api/contingent``."""
-    return []
+    return [years_router(), classes_router(), org_read_router(), org_router()]
 
 
 service = ServiceDefinition(

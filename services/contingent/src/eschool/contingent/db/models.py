@@ -10,11 +10,25 @@ from __future__ import annotations
 import uuid
 from datetime import date, datetime
 
-from sqlalchemy import Date, ForeignKey, Integer, SmallInteger, String, Text, UniqueConstraint, Uuid
+from sqlalchemy import (
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    SmallInteger,
+    String,
+    Text,
+    UniqueConstraint,
+    Uuid,
+    text,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from eschool.common.db import make_metadata
 from eschool.common.db.base import UtcDateTime
+
+# Two ministry administrators creating the region at once: the database lets only one in.
+REGION_INDEX = "ix_org_unit_kind_region"
 
 
 class Base(DeclarativeBase):
@@ -25,6 +39,15 @@ class OrgUnit(Base):
     """The region, a municipality or a school; a school's row is its card (seed 000, point 1)."""
 
     __tablename__ = "org_unit"
+    __table_args__ = (
+        Index(
+            REGION_INDEX,
+            "kind",
+            unique=True,
+            postgresql_where=text("kind = 'region'"),
+            sqlite_where=text("kind = 'region'"),
+        ),
+    )
 
     org_unit_id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
     kind: Mapped[str] = mapped_column(String(20))  # region, municipality, school

@@ -6,22 +6,17 @@ from functools import cache
 
 from fastapi import Request
 
-from eschool.common.db import Database
+from eschool.common.http.request import database_of
+from eschool.common.http.request import settings_of as _settings_of
 from eschool.identity.domain.passwords import Passwords
 from eschool.identity.settings import IdentitySettings
+
+__all__ = ["database_of", "passwords_for", "passwords_of", "settings_of"]
 
 
 def settings_of(request: Request) -> IdentitySettings:
     """Identity's settings of the running service."""
-    settings = request.app.state.runtime.settings
-    assert isinstance(settings, IdentitySettings)
-    return settings
-
-
-def database_of(request: Request) -> Database:
-    """Identity's database."""
-    database: Database = request.app.state.runtime.database
-    return database
+    return _settings_of(request, IdentitySettings)
 
 
 @cache

@@ -1,0 +1,30 @@
+"""What a service's routes take from the request: the running service's database and settings, and the
+query types paged lists share."""
+
+from __future__ import annotations
+
+from typing import Annotated, TypeVar
+
+from fastapi import Query, Request
+
+from eschool.common.db import Database
+from eschool.common.settings import ServiceSettings
+
+S = TypeVar("S", bound=ServiceSettings)
+
+Cursor = Annotated[str | None, Query(max_length=500, description="The page after this cursor")]
+Limit = Annotated[int, Query(ge=1, le=500, description="How many rows a page holds")]
+
+
+def database_of(request: Request) -> Database:
+    """The running service's database."""
+    database: Database = request.app.state.runtime.database
+    return database
+
+
+def settings_of(request: Request, kind: type[S]) -> S:
+    """The running service's settings, as its own settings class."""
+    settings = request.app.state.runtime.settings
+    if not isinstance(settings, kind):
+        raise TypeError(f"the running service's settings are {type(settings).__name__}, not {kind.__name__}")
+    return settings
