@@ -115,6 +115,21 @@ async def test_municipality_registers_schools_under_itself_only(
         assert refused.json()["code"] == "org_unit_not_administered"
 
 
+async def test_a_retried_registration_finds_the_school_it_made(
+    api: httpx.AsyncClient, contingent: ServiceRuntime, tree: Tree
+) -> None:
+    body = card("school", tree.rayon_a, org_unit_id=str(uuid.uuid4()))
+    first = await api.post(URL, json=body, headers=tree.ministry)
+    again = await api.post(URL, json=body, headers=tree.ministry)
+    assert (first.status_code, again.status_code) == (201, 201)
+    assert again.json() == first.json()
+    registered = await published(contingent, "contingent.org_unit.registered.v1")
+    assert [e["subject"] for e in registered].count(body["org_unit_id"]) == 1, "one school, one event"
+    other = await api.post(URL, json={**body, "short_name": "Другая школа"}, headers=tree.ministry)
+    assert (other.status_code, other.json()["code"]) == (409, "org_unit_id_taken")
+    assert other.json()["errors"][0]["field"] == "body.org_unit_id"
+
+
 @pytest.mark.parametrize("role", [Role.school_admin, Role.director, Role.subject_teacher, Role.guardian])
 async def test_school_people_register_nothing(
     api: httpx.AsyncClient, as_: As, tree: Tree, role: Role

@@ -11,6 +11,7 @@ from eschool.contingent.api.classes import classes_router
 from eschool.contingent.api.org import org_router
 from eschool.contingent.api.org_read import org_read_router
 from eschool.contingent.api.years import years_router
+from eschool.contingent.demo import DEMO_LINES, load_demo_region
 from eschool.contingent.settings import ContingentSettings
 
 
@@ -25,4 +26,6 @@ service = ServiceDefinition(
     settings=ContingentSettings,
     migrations=Path(__file__).resolve().parents[3] / "migrations",
     routers=routers,
+    on_start=[load_demo_region],
+    demo_lines=DEMO_LINES,
 )

@@ -55,7 +55,7 @@ def org_router() -> APIRouter:
         """Register the region or a municipality (the ministry), or a school (the ministry; a municipality
         under itself)."""
         card = body.model_dump(include=CARD, exclude_none=True)
-        draft = OrgUnitDraft(body.kind, body.parent_id, card)
+        draft = OrgUnitDraft(body.kind, body.parent_id, card, org_unit_id=body.org_unit_id)
         default_time_zone = settings_of(request).default_time_zone
         async with database_of(request).uow() as uow:
             unit = await register_org_unit(uow, draft, actor=actor, default_time_zone=default_time_zone)

@@ -36,6 +36,8 @@ class CardFields(BaseModel):
 class OrgUnitCreate(CardFields):
     """A unit to register: its kind, the unit above (none for the region), and its card."""
 
+    # Chosen by the client, so that a retried POST finds the unit it made instead of making a twin.
+    org_unit_id: uuid.UUID | None = Field(default=None, description="The new unit's id, for safe retries")
     kind: OrgUnitKind
     parent_id: uuid.UUID | None = None
     full_name: Text

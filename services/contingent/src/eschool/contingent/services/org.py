@@ -27,7 +27,7 @@ from eschool.common.errors import conflict, forbidden, unprocessable
 from eschool.common.events.contingent import OrgUnitChangedV1, OrgUnitReassignedV1, OrgUnitRegisteredV1
 from eschool.contingent.db.models import OrgUnit
 from eschool.contingent.db.repositories import OrgHistory, OrgUnits
-from eschool.contingent.services.common import touch
+from eschool.contingent.services.common import conflict_at, touch
 from eschool.contingent.services.org_checks import (
     check_one_region,
     check_parent,
@@ -49,6 +49,8 @@ class OrgUnitDraft:
     kind: str
     parent_id: uuid.UUID | None
     card: Mapping[str, str | None]
+    # The client's id for the new unit: a retry finds the unit it made (None: a fresh id).
+    org_unit_id: uuid.UUID | None = None
 
 
 async def register_org_unit(
@@ -58,11 +60,14 @@ async def register_org_unit(
     if not oversees(await jurisdiction_of(uow, actor), draft.kind, draft.parent_id):
         raise forbidden("org_unit_not_administered", "Добавлять организации сюда вам не разрешено")
     card = cleaned({"time_zone": default_time_zone, **draft.card})
+    if draft.org_unit_id is not None and (made := await uow.session.get(OrgUnit, draft.org_unit_id)):
+        return _retried(made, draft, card)
     await check_parent(uow, draft.kind, draft.parent_id)
     await check_one_region(uow, draft.kind)
     await check_unique(uow, card, other_than=None)
     now = utcnow()
-    unit = OrgUnit(org_unit_id=uuid.uuid4(), kind=draft.kind, parent_id=draft.parent_id, **card)
+    unit_id = draft.org_unit_id or uuid.uuid4()
+    unit = OrgUnit(org_unit_id=unit_id, kind=draft.kind, parent_id=draft.parent_id, **card)
     unit.created_at, unit.updated_at, unit.version = now, now, 1
     uow.session.add(unit)
     changes = {"parent_id": (None, unit.parent_id)} | {f: (None, v) for f, v in card.items() if v}
@@ -78,6 +83,18 @@ async def register_org_unit(
     uow.outbox.add(event, subject=unit.org_unit_id, school_id=school_id_of(unit))
     await commit_tree(uow)
     return unit
+
+
+def _retried(made: OrgUnit, draft: OrgUnitDraft, card: Mapping[str, str | None]) -> OrgUnit:
+    """The unit an earlier try of the same request made; 409 if the id belongs to another unit."""
+    same = made.kind == draft.kind and made.parent_id == draft.parent_id
+    if same and all(getattr(made, field) == value for field, value in card.items()):
+        return made
+    raise conflict_at(
+        "org_unit_id_taken",
+        "Организация с таким идентификатором уже есть, и она другая",
+        "body.org_unit_id",
+    )
 
 
 async def change_card(
