@@ -8,8 +8,10 @@ from fastapi import APIRouter
 
 from eschool.common.service import ServiceDefinition
 from eschool.contingent.api.classes import classes_router
+from eschool.contingent.api.guardians import guardians_router
 from eschool.contingent.api.org import org_router
 from eschool.contingent.api.org_read import org_read_router
+from eschool.contingent.api.pupils import pupils_router
 from eschool.contingent.api.years import years_router
 from eschool.contingent.demo import DEMO_LINES, load_demo_region
 from eschool.contingent.settings import ContingentSettings
@@ -17,7 +19,14 @@ from eschool.contingent.settings import ContingentSettings
 
 def routers() -> list[APIRouter]:
     """Every router of the API, under ``/api/contingent``."""
-    return [years_router(), classes_router(), org_read_router(), org_router()]
+    return [
+        years_router(),
+        classes_router(),
+        org_read_router(),
+        org_router(),
+        pupils_router(),
+        guardians_router(),
+    ]
 
 
 service = ServiceDefinition(

@@ -7,7 +7,10 @@ from sqlalchemy import MetaData
 
 def metadata() -> MetaData:
     """Contingent's whole schema, every model module imported (migrations and the drift test use it)."""
-    from eschool.contingent.db import org_history  # noqa: F401 - registers the history table
+    from eschool.contingent.db import (
+        org_history,  # noqa: F401 - registers the history table
+        people,  # noqa: F401 - registers persons, enrolments, guardians
+    )
     from eschool.contingent.db.models import Base
 
     return Base.metadata

@@ -1,0 +1,358 @@
+"""Persons and pupils: enrolment by form (seed 001), the class list, the pupil's card, the SNILS on purpose.
+
+SNILS is stored protected (``db.people.SnilsKeys``) and read back in clear only for the school's
+administration (``disclose_snils``), each reading logged without the value; everyone else sees the mask.
+
+Who reads pupils: the school's administration, its municipality, the ministry and the school's staff; a
+guardian their linked children (the token's ``pupils``), a pupil themself. Who enters them and their
+guardians: the school's administration and the class's class teacher (seed 001: the class teacher fills
+«Список учеников класса»). Out of sight is 404 as if nobody were there; in sight but not allowed, 403.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.exc import IntegrityError
+
+from eschool.common.auth import Principal
+from eschool.common.db import UnitOfWork, utcnow
+from eschool.common.errors import Problem, conflict, forbidden, not_found
+from eschool.common.events.contingent import PupilEnrolledV1
+from eschool.common.logging import get_logger
+from eschool.contingent.db.models import AcademicYear, OrgUnit, SchoolClass
+from eschool.contingent.db.people import (
+    ENROLLED,
+    People,
+    Person,
+    ProtectedSnils,
+    PupilEnrolment,
+    SnilsKeys,
+    UnreadableSnilsError,
+)
+from eschool.contingent.domain.people import (
+    Enrolment,
+    PersonCard,
+    PersonName,
+    Refusal,
+    check_enrolment,
+    check_person,
+    check_snils,
+    collecting,
+    form_digest,
+    same_person,
+)
+from eschool.contingent.services.classes import class_not_found
+from eschool.contingent.services.common import conflict_at, refused
+from eschool.contingent.services.scope import SCHOOL_READERS, SCHOOL_WRITERS, require_school
+
+log = get_logger(__name__)
+_FILLED_IN = ("middle_name", "birth_date", "sex", "citizenship", "phone", "email")
+_ENROLMENT_FIELDS = ("personal_file_number", "education_form", "enrolled_on", "attends_day_care")
+
+
+@dataclass(frozen=True)
+class Pupil:
+    """A pupil's card: the person and their enrolment (the current one, else the latest)."""
+
+    person: Person
+    enrolment: PupilEnrolment
+
+
+@dataclass(frozen=True)
+class EnrolmentForm:
+    """The form of seed 001: the person, the enrolment, the SNILS as typed (never shown, never logged)."""
+
+    person: PersonCard
+    enrolment: Enrolment
+    snils: str | None = field(default=None, repr=False)
+
+
+def pupil_not_found() -> Problem:
+    """The 404 for a pupil that does not exist or is out of the caller's sight."""
+    return not_found("pupil_not_found", "Ученик не найден")
+
+
+def leads_class(actor: Principal, school_id: uuid.UUID, class_teacher_id: uuid.UUID | None) -> bool:
+    """Whether the actor is the class's class teacher, still working in its school."""
+    return (
+        class_teacher_id is not None
+        and actor.person_id == class_teacher_id
+        and actor.has_role(*SCHOOL_READERS, org_unit_id=school_id)
+    )
+
+
+async def school_of_pupils(
+    uow: UnitOfWork,
+    actor: Principal,
+    school_id: uuid.UUID,
+    *,
+    hidden: Problem,
+    write: bool = False,
+    class_teacher_id: uuid.UUID | None = None,
+) -> OrgUnit:
+    """The school if the actor reads its pupils (``write``: enters pupils and guardians of the class led
+    by ``class_teacher_id``); out of sight: ``hidden``; writing in a closed school: 409."""
+    refusal = forbidden(
+        "pupils_access_denied", "Сведения об учениках доступны администрации школы и учителям"
+    )
+    school = await require_school(uow, actor, school_id, roles=SCHOOL_READERS, refusal=refusal, hidden=hidden)
+    if not write:
+        return school
+    if not (
+        actor.has_role(*SCHOOL_WRITERS, org_unit_id=school_id)
+        or leads_class(actor, school_id, class_teacher_id)
+    ):
+        detail = "Учеников и их родителей вносят администрация школы и классный руководитель класса"
+        raise forbidden("pupils_write_denied", detail)
+    if school.closed_at is not None:
+        raise conflict("school_closed", "Школа закрыта: изменения в ней невозможны")
+    return school
+
+
+async def pupil_for(
+    uow: UnitOfWork, person_id: uuid.UUID, *, actor: Principal, write: bool = False, family_reads: bool = True
+) -> Pupil:
+    """The pupil if the actor may read the card (``write``: change their guardians; ``family_reads``: the
+    pupil themself and their guardians read too); else 404 or 403."""
+    enrolment = await People(uow.session).current_enrolment(person_id)
+    if enrolment is None:
+        raise pupil_not_found()
+    family = family_reads and (actor.person_id == person_id or person_id in actor.pupils())
+    if write or not family:
+        school_class = await uow.session.get(SchoolClass, enrolment.class_id)
+        teacher = school_class.class_teacher_person_id if school_class else None
+        await school_of_pupils(
+            uow, actor, enrolment.school_id, hidden=pupil_not_found(), write=write, class_teacher_id=teacher
+        )
+    person = await uow.session.get(Person, person_id)
+    assert person is not None  # the enrolment's key refers to it
+    return Pupil(person, enrolment)
+
+
+async def class_pupils(uow: UnitOfWork, class_id: uuid.UUID, *, actor: Principal) -> list[Pupil]:
+    """The class's pupils now, by last name, first name, patronymic (the class list of seed 001)."""
+    school_class = await uow.session.get(SchoolClass, class_id)
+    if school_class is None:
+        raise class_not_found()
+    await school_of_pupils(uow, actor, school_class.school_id, hidden=class_not_found())
+    pupils = [
+        Pupil(person, enrolment) for enrolment, person in await People(uow.session).class_pupils(class_id)
+    ]
+    return sorted(pupils, key=lambda p: (*name_of(p.person).key, str(p.person.person_id)))
+
+
+async def enrol_pupil(
+    uow: UnitOfWork, class_id: uuid.UUID, form: EnrolmentForm, *, actor: Principal, keys: SnilsKeys
+) -> tuple[Pupil, bool]:
+    """Enrol a pupil into the class by form; True if enrolled now, False for a retry of the same form."""
+    people = People(uow.session)
+    school_class, year, school = await _class_to_enrol_into(uow, class_id, actor=actor)
+    card, enrolment, digits = _checked(form, year, today_in(school))
+    snils = keys.protect(digits) if digits else None
+    # The natural key (school, personal file number) makes a retry answer what the first request did.
+    digest = form_digest(class_id, card, enrolment, snils.hash if snils else None)
+    existing = await people.by_file_number(school.org_unit_id, enrolment.personal_file_number)
+    if existing is not None:
+        if existing.form_digest != digest:
+            raise _file_number_taken()
+        return await pupil_for(uow, existing.person_id, actor=actor), False
+    if await people.class_size(class_id) >= school_class.max_size:
+        detail = f"В классе нет мест: наполняемость {school_class.max_size} человек"
+        raise conflict_at("class_full", detail, "path.class_id")
+    now = utcnow()
+    person = await person_for(uow, card, snils, now=now)
+    current = await people.current_enrolment(person.person_id)
+    if current is not None and current.status == ENROLLED:
+        raise _already_enrolled()
+    row = _enrolment_row(
+        school_class,
+        person,
+        enrolment,
+        form_digest=digest,
+        enrolled_by_user_id=actor.user_id,
+        created_at=now,
+        updated_at=now,
+    )
+    uow.session.add(row)
+    await _flush(uow)
+    event = PupilEnrolledV1(
+        person_id=person.person_id,
+        school_id=row.school_id,
+        class_id=class_id,
+        academic_year_id=row.academic_year_id,
+        enrolled_on=row.enrolled_on,
+        occurred_at=now,
+    )
+    uow.outbox.add(event, subject=person.person_id, school_id=row.school_id)
+    await uow.commit()
+    log.info("contingent.pupil.enrolled", person_id=str(person.person_id), class_id=str(class_id))
+    return Pupil(person, row), True
+
+
+async def _class_to_enrol_into(
+    uow: UnitOfWork, class_id: uuid.UUID, *, actor: Principal
+) -> tuple[SchoolClass, AcademicYear, OrgUnit]:
+    """The class (locked: enrolments into it take turns), its year and school, if the actor enrols there."""
+    school_class = await uow.session.get(SchoolClass, class_id)
+    if school_class is None:
+        raise class_not_found()
+    school = await school_of_pupils(
+        uow,
+        actor,
+        school_class.school_id,
+        hidden=class_not_found(),
+        write=True,
+        class_teacher_id=school_class.class_teacher_person_id,
+    )
+    await People(uow.session).lock_class(class_id)
+    locked = await uow.session.get(SchoolClass, class_id, populate_existing=True)
+    year = await uow.session.get(AcademicYear, school_class.academic_year_id)
+    # Classes and years are never deleted.
+    assert locked is not None
+    assert year is not None
+    return locked, year, school
+
+
+def _enrolment_row(
+    school_class: SchoolClass, person: Person, enrolment: Enrolment, **columns: Any
+) -> PupilEnrolment:
+    order = enrolment.order
+    return PupilEnrolment(
+        pupil_enrolment_id=uuid.uuid4(),
+        person_id=person.person_id,
+        **{f: getattr(school_class, f) for f in ("school_id", "class_id", "academic_year_id")},
+        **{f: getattr(enrolment, f) for f in _ENROLMENT_FIELDS},
+        **{"order_series": order.series, "order_number": order.number, "order_date": order.date},
+        status=ENROLLED,
+        version=1,
+        **columns,
+    )
+
+
+async def person_for(
+    uow: UnitOfWork, card: PersonCard, snils: ProtectedSnils | None, *, now: datetime
+) -> Person:
+    """The person known under this SNILS (what they lacked filled in from ``card``), or a new person."""
+    if snils is not None and (known := await People(uow.session).by_snils_hash(snils.hash)) is not None:
+        if not same_person(card_of(known), card):
+            detail = "Этот СНИЛС уже записан за другим человеком: проверьте номер"
+            raise conflict_at("snils_of_another_person", detail, "body.snils")
+        typed = _columns(card)
+        filled = {f: typed[f] for f in _FILLED_IN if getattr(known, f) is None and typed[f] is not None}
+        for name, value in filled.items():
+            setattr(known, name, value)
+        if filled:
+            known.version, known.updated_at = known.version + 1, now
+        return known
+    person = Person(
+        person_id=uuid.uuid4(),
+        last_name=card.name.last_name,
+        first_name=card.name.first_name,
+        **_columns(card),  # type: ignore[arg-type]
+        snils_hash=snils and snils.hash,
+        snils_ciphertext=snils and snils.ciphertext,
+        snils_tail=snils and snils.tail,
+        created_at=now,
+        updated_at=now,
+        version=1,
+    )
+    uow.session.add(person)
+    try:
+        # Now: nothing orders this insert before the rows referring to the person (no relationship()).
+        await uow.session.flush()
+    except IntegrityError as error:
+        if "snils_hash" in str(error.orig):  # another request added this SNILS since the lookup above
+            detail = "Этого человека только что внесли в другом запросе: повторите запрос"
+            raise conflict_at("person_added_concurrently", detail, "body.snils") from None
+        raise
+    return person
+
+
+def disclose_snils(person: Person, school_id: uuid.UUID, *, actor: Principal, keys: SnilsKeys) -> str | None:
+    """The person's SNILS in clear, for the school's administration only; every reading is logged."""
+    if not actor.has_role(*SCHOOL_WRITERS, org_unit_id=school_id):
+        raise forbidden("snils_access_denied", "СНИЛС полностью показывается только администрации школы")
+    if person.snils_ciphertext is None:
+        return None
+    log.info(
+        "contingent.person.snils_disclosed",
+        person_id=str(person.person_id),
+        school_id=str(school_id),
+        actor_user_id=str(actor.user_id),
+    )
+    try:
+        return keys.reveal(person.snils_ciphertext)
+    except UnreadableSnilsError:
+        log.error("contingent.person.snils_unreadable", person_id=str(person.person_id))
+        detail = "СНИЛС не может быть расшифрован: обратитесь к администратору системы"
+        raise Problem(500, "snils_unreadable", detail) from None
+
+
+def name_of(person: Person) -> PersonName:
+    """The person's full name."""
+    return PersonName(person.last_name, person.first_name, person.middle_name)
+
+
+def card_of(person: Person) -> PersonCard:
+    """What is known of the person, as a form would say it."""
+    return PersonCard(name_of(person), **{name: getattr(person, name) for name in _FILLED_IN[1:]})
+
+
+def _columns(card: PersonCard) -> dict[str, object]:
+    """The person's columns a form fills (besides last and first name)."""
+    return {"middle_name": card.name.middle_name, **{name: getattr(card, name) for name in _FILLED_IN[1:]}}
+
+
+def today_in(school: OrgUnit) -> date:
+    """Today's date where the school is."""
+    return datetime.now(ZoneInfo(school.time_zone)).date()
+
+
+def _checked(
+    form: EnrolmentForm, year: AcademicYear, today: date
+) -> tuple[PersonCard, Enrolment, str | None]:
+    # Every refused field at once; the age is checked only against a birth date that is itself possible.
+    born = form.person.birth_date
+    age_known = born is not None and born <= today
+    try:
+        card, digits, enrolment = collecting(
+            lambda: check_person(form.person, today=today, birth_required=True),
+            lambda: check_snils(form.snils),
+            lambda: check_enrolment(
+                form.enrolment,
+                born=born if age_known else None,
+                year=(year.starts_on, year.ends_on),
+                today=today,
+            ),
+        )
+    except Refusal as refusal:
+        raise refused(*refusal.broken) from None
+    return card, enrolment, digits
+
+
+def _file_number_taken() -> Problem:
+    detail = "Личное дело с таким номером в школе уже есть"
+    return conflict_at("personal_file_number_taken", detail, "body.personal_file_number")
+
+
+def _already_enrolled() -> Problem:
+    detail = "Ученик с этим СНИЛС уже зачислен в школу: сначала оформите его выбытие"
+    return conflict_at("pupil_already_enrolled", detail, "body.snils")
+
+
+async def _flush(uow: UnitOfWork) -> None:
+    try:
+        await uow.session.flush()
+    except IntegrityError as error:
+        # Another request committed the same key between the checks above and this insert.
+        reason = str(error.orig)
+        if "personal_file_number" in reason:
+            raise _file_number_taken() from None
+        if "person_id" in reason:
+            raise _already_enrolled() from None
+        raise
