@@ -5,13 +5,16 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 import structlog
 from fastapi import FastAPI
+from sqlalchemy import text
 
+from eschool.common.db import Database
 from eschool.common.http import install_http_kit
 from eschool.common.logging import (
     bound_correlation_id,
@@ -186,3 +189,19 @@ def test_log_context_binds_and_restores_the_correlation_id() -> None:
             assert bound_correlation_id() == "inner"
         assert bound_correlation_id() == "outer"
     assert bound_correlation_id() is None
+
+
+async def test_database_drivers_never_log_statement_parameters_even_at_debug(
+    json_lines: LogLines, tmp_path: Path
+) -> None:
+    database = Database(f"sqlite+aiosqlite:///{tmp_path / 'private.db'}", source="test")
+    try:
+        async with database.engine.connect() as connection:
+            await connection.execute(text("create table person (phone text)"))
+            await connection.execute(
+                text("insert into person values (:phone)"), {"phone": "+7 900 123-45-67"}
+            )
+    finally:
+        await database.dispose()
+    lines = json_lines()
+    assert not any("123-45-67" in json.dumps(line, ensure_ascii=False) for line in lines)

@@ -107,6 +107,9 @@ def _install_root_handler(level: str | int, *, json: bool) -> None:
     root.setLevel(level)
 
 
+_DATABASE_DRIVER_LOGGERS = ("aiosqlite", "asyncpg", "sqlalchemy.engine", "sqlalchemy.pool")
+
+
 def _adopt_foreign_loggers() -> None:
     for name in _FOREIGN_LOGGERS:
         logging.getLogger(name).handlers.clear()
@@ -116,6 +119,10 @@ def _adopt_foreign_loggers() -> None:
     # httpx logs each request's full URL at info: the gateway's would carry query strings (an OAuth
     # code on the external-login callback) into the logs, and double every access line.
     logging.getLogger("httpx").setLevel(logging.WARNING)
+    # Database drivers log every statement with its parameters at debug, whatever the engine's
+    # hide_parameters says: names, contacts, anything a person entered. Never below info.
+    for driver in _DATABASE_DRIVER_LOGGERS:
+        logging.getLogger(driver).setLevel(logging.INFO)
 
 
 def get_logger(name: str | None = None) -> structlog.stdlib.BoundLogger:
