@@ -7,15 +7,19 @@ loads the demo accounts. Every request below goes over real sockets.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+import io
+import time
+from collections.abc import AsyncIterator, Callable, Iterator
 from typing import Any
 
 import httpx
 import jwt
 import pytest
 import pytest_asyncio
+from openpyxl import load_workbook
 
 from eschool.common.auth import Role
+from eschool.common.demo import SCHOOL_ID
 from eschool.common.gateway import GATEWAY_NAME
 from eschool.common.service import discover_services
 from eschool.common.stack_processes import Stack, free_ports, service_env, start_services
@@ -28,8 +32,10 @@ IDENTITY_API = "/api/identity/v1"
 TOKEN_PATH = f"{IDENTITY_API}/token"
 USERINFO_PATH = f"{IDENTITY_API}/userinfo"
 TEACHER = next(account for account in DEMO_ACCOUNTS if account.login == "teacher")
+SCHOOL_ADMIN = next(account for account in DEMO_ACCOUNTS if account.login == "school.admin")
+CONTINGENT_API = "/api/contingent/v1"
 # Demo accounts have public passwords: only a development process loads them.
-STACK_ENV = {"ESCHOOL_ENV": "development", "IDENTITY_DEMO_DATA": "true"}
+STACK_ENV = {"ESCHOOL_ENV": "development", "IDENTITY_DEMO_DATA": "true", "CONTINGENT_DEMO_DATA": "true"}
 PROBLEM_JSON = "application/problem+json"
 
 
@@ -100,9 +106,9 @@ def token_request(client: httpx.Client, **form: str) -> httpx.Response:
     return client.post(TOKEN_PATH, data=form)
 
 
-def log_in(client: httpx.Client) -> dict[str, Any]:
-    """The demo teacher's tokens, from a password login."""
-    response = token_request(client, grant_type="password", username=TEACHER.login, password=TEACHER.password)
+def log_in(client: httpx.Client, account: Any = TEACHER) -> dict[str, Any]:
+    """A demo account's tokens (the teacher's by default), from a password login."""
+    response = token_request(client, grant_type="password", username=account.login, password=account.password)
     assert response.status_code == 200, response.text
     return response.json()
 
@@ -205,3 +211,71 @@ def test_free_ports_are_distinct_for_every_process() -> None:
 
     assert set(ports) == {"identity", "journal", GATEWAY_NAME}
     assert len(set(ports.values())) == 3
+
+
+def eventually(check: Callable[[], bool], within: float = 20.0) -> None:
+    """Poll ``check`` until it holds: the services meet through the broker, not at once."""
+    deadline = time.monotonic() + within
+    while not check():
+        assert time.monotonic() < deadline, "condition not reached in time"
+        time.sleep(0.2)
+
+
+def test_a_guardian_entered_in_contingent_sees_the_child_after_logging_in(gateway: httpx.Client) -> None:
+    """Contingent enrols a pupil and links a guardian; identity hears it over RabbitMQ; the guardian's
+    access, issued by the school, carries the child; contingent opens that child's card and no other."""
+    admin = bearer(log_in(gateway, SCHOOL_ADMIN)["access_token"])
+    classes = gateway.get(f"{CONTINGENT_API}/schools/{SCHOOL_ID}/classes", params={"grade": 5}, headers=admin)
+    assert classes.status_code == 200, classes.text
+    class_id = next(c["class_id"] for c in classes.json()["items"] if c["letter"] == "А")
+    form = {
+        "last_name": "Соколова",
+        "first_name": "Мария",
+        "birth_date": "2015-04-12",
+        "sex": "ж",
+        "personal_file_number": f"e2e-{time.time_ns() % 10**6}",
+        "order": {"series": "1-К", "number": "101", "date": time.strftime("%Y-%m-%d")},
+    }
+    enrolled = gateway.post(f"{CONTINGENT_API}/classes/{class_id}/pupils", json=form, headers=admin)
+    assert enrolled.status_code == 201, enrolled.text
+    pupil = enrolled.json()["person_id"]
+    mother = {"kind": "mother", "last_name": "Соколова", "first_name": "Анна", "snils": "112-233-445 95"}
+    linked = gateway.post(f"{CONTINGENT_API}/pupils/{pupil}/guardians", json=mother, headers=admin)
+    assert linked.status_code == 201, linked.text
+    guardian = linked.json()["guardian_person_id"]
+
+    batch = {
+        "school_id": str(SCHOOL_ID),
+        "people": [
+            {"person_id": guardian, "role": "guardian", "last_name": "Соколова", "first_name": "Анна"}
+        ],
+    }
+    sheet = gateway.post(f"{IDENTITY_API}/credentials/batches", json=batch, headers=admin)
+    assert sheet.status_code == 200, sheet.text
+    rows = list(load_workbook(io.BytesIO(sheet.content)).active.iter_rows(min_row=5, values_only=True))
+    login, one_time = rows[0][4], rows[0][5]
+    new_password = "Sokolova-Mama-2026"
+    first = token_request(gateway, grant_type="password", username=login, password=one_time).json()
+    changed = gateway.post(
+        f"{IDENTITY_API}/me/password",
+        json={"current_password": one_time, "new_password": new_password},
+        headers=bearer(first["access_token"]),
+    )
+    assert changed.status_code == 204, changed.text
+
+    def guardian_token() -> str:
+        return token_request(gateway, grant_type="password", username=login, password=new_password).json()[
+            "access_token"
+        ]
+
+    def sees_the_child() -> bool:
+        roles = jwt.decode(guardian_token(), options={"verify_signature": False})["roles"]
+        return any(r["role"] == "guardian" and pupil in r.get("pupils", []) for r in roles)
+
+    eventually(sees_the_child)
+    family = bearer(guardian_token())
+    card = gateway.get(f"{CONTINGENT_API}/pupils/{pupil}", headers=family)
+    assert card.status_code == 200, card.text
+    assert card.json()["snils"] is None or "*" in str(card.json()["snils"])
+    someone_else = gateway.get(f"{CONTINGENT_API}/pupils/{guardian}", headers=family)
+    assert someone_else.status_code in (403, 404)

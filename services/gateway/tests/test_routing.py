@@ -9,6 +9,8 @@ from typing import Any
 import httpx
 from fastapi import FastAPI
 
+from eschool.common.testing.auth import TestIdentity
+
 
 async def test_request_reaches_its_service_with_method_path_query_and_headers(
     gateway: httpx.AsyncClient, auth: dict[str, str]
@@ -137,3 +139,14 @@ async def test_hop_by_hop_and_server_headers_of_the_service_stay_behind(over_htt
     assert len(response.headers.get_list("date")) == 1
     assert len(response.headers.get_list("server")) == 1
     assert response.content == bytes(10)
+
+
+async def test_a_person_on_a_one_time_password_reaches_the_service_which_decides(
+    gateway: httpx.AsyncClient, test_identity: TestIdentity
+) -> None:
+    # Identity lets such a person change the password and refuses them the rest: were the gateway to
+    # refuse them itself, a generated password could never be replaced through it.
+    one_time = test_identity.headers(test_identity.token(pwd_change=True))
+    response = await gateway.get("/api/things/v1/echo/x", headers=one_time)
+    assert response.status_code == 200, response.text
+    assert response.json()["headers"]["authorization"] == one_time["Authorization"]

@@ -6,7 +6,7 @@ from fnmatch import fnmatchcase
 
 from starlette.requests import Request
 
-from eschool.common.auth import current_principal
+from eschool.common.auth import principal_changing_password
 from eschool.gateway.forwarded import client_ip
 from eschool.gateway.ratelimit import TokenBuckets
 from eschool.gateway.settings import IDENTITY, GatewaySettings
@@ -70,7 +70,9 @@ class Guard:
         if is_public(service, path):
             return
         # The platform's own dependency: the same 401/503 codes and Russian details as every service.
-        principal = await current_principal(request)
+        # A person still on a one-time password passes: the service decides (identity lets them change
+        # it, every other route refuses them), or nobody could ever replace a generated password.
+        principal = await principal_changing_password(request)
         self.by_client.check(
             f"client:{principal.client_id}" if principal.is_machine else str(principal.user_id)
         )
