@@ -11,11 +11,13 @@ import argparse
 import asyncio
 import contextlib
 import os
+import signal
 import socket
 import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
+from types import FrameType
 
 import httpx
 import uvicorn
@@ -131,12 +133,24 @@ def _free_port(host: str, preferred: int) -> int:
     raise OSError("no free port")
 
 
+class _Server(uvicorn.Server):
+    """uvicorn's server, except that a caught Ctrl-C or SIGTERM is not raised again after the shutdown:
+    re-raised, it cancelled the finished lifespan and logged its CancelledError as an error."""
+
+    def handle_exit(self, sig: int, frame: FrameType | None) -> None:
+        """First signal: shut down cleanly; a second Ctrl-C: stop at once."""
+        if self.should_exit and sig == signal.SIGINT:
+            self.force_exit = True
+        else:
+            self.should_exit = True
+
+
 async def serve(host: str, port: int, var_dir: Path) -> None:
     """Serve until SIGINT/SIGTERM, then shut every service down cleanly."""
     definitions = discover_services()
     app = build_app(definitions, var_dir, public_url=f"http://{host}:{port}")
     config = uvicorn.Config(app, host=host, port=port, log_config=None, access_log=False, lifespan="on")
-    server = uvicorn.Server(config)
+    server = _Server(config)
     task = asyncio.create_task(server.serve())
     while not server.started and not task.done():  # noqa: ASYNC110 - uvicorn exposes only a flag
         await asyncio.sleep(0.05)

@@ -120,9 +120,9 @@ def _adopt_foreign_loggers() -> None:
     # code on the external-login callback) into the logs, and double every access line.
     logging.getLogger("httpx").setLevel(logging.WARNING)
     # Database drivers log every statement with its parameters at debug, whatever the engine's
-    # hide_parameters says: names, contacts, anything a person entered. Never below info.
+    # hide_parameters says: names, contacts, anything a person entered; at info, pool chatter.
     for driver in _DATABASE_DRIVER_LOGGERS:
-        logging.getLogger(driver).setLevel(logging.INFO)
+        logging.getLogger(driver).setLevel(logging.WARNING)
 
 
 def get_logger(name: str | None = None) -> structlog.stdlib.BoundLogger:
