@@ -12,6 +12,7 @@ from eschool.contingent.api.guardians import guardians_router
 from eschool.contingent.api.org import org_router
 from eschool.contingent.api.org_read import org_read_router
 from eschool.contingent.api.pupils import pupils_router
+from eschool.contingent.api.staff import staff_router
 from eschool.contingent.api.years import years_router
 from eschool.contingent.demo import DEMO_LINES, load_demo_region
 from eschool.contingent.settings import ContingentSettings
@@ -26,6 +27,7 @@ def routers() -> list[APIRouter]:
         org_router(),
         pupils_router(),
         guardians_router(),
+        staff_router(),
     ]
 
 

@@ -26,15 +26,8 @@ from eschool.contingent.domain.people import (
     format_snils,
     mask_snils,
 )
-from eschool.contingent.services.people import (
-    EnrolmentForm,
-    Pupil,
-    SnilsKeys,
-    class_pupils,
-    disclose_snils,
-    enrol_pupil,
-    pupil_for,
-)
+from eschool.contingent.services.people import Pupil, SnilsKeys, disclose_snils, pupil_for
+from eschool.contingent.services.pupils import EnrolmentForm, class_pupils, enrol_pupil
 
 # Inputs are bounded loosely here; the domain trims them, then holds them to the real limits.
 Name = Annotated[str, Field(max_length=2 * MAX_NAME_LENGTH, examples=["Иванова"])]

@@ -10,6 +10,7 @@ def metadata() -> MetaData:
     from eschool.contingent.db import (
         org_history,  # noqa: F401 - registers the history table
         people,  # noqa: F401 - registers persons, enrolments, guardians
+        staff,  # noqa: F401 - registers staff members' employments
     )
     from eschool.contingent.db.models import Base
 
