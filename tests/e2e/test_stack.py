@@ -244,16 +244,8 @@ def test_a_guardian_entered_in_contingent_sees_the_child_after_logging_in(gatewa
     assert linked.status_code == 201, linked.text
     guardian = linked.json()["guardian_person_id"]
 
-    batch = {
-        "school_id": str(SCHOOL_ID),
-        "people": [
-            {"person_id": guardian, "role": "guardian", "last_name": "Соколова", "first_name": "Анна"}
-        ],
-    }
-    sheet = gateway.post(f"{IDENTITY_API}/credentials/batches", json=batch, headers=admin)
-    assert sheet.status_code == 200, sheet.text
-    rows = list(load_workbook(io.BytesIO(sheet.content)).active.iter_rows(min_row=5, values_only=True))
-    login, one_time = rows[0][4], rows[0][5]
+    mother_access = {"person_id": guardian, "role": "guardian", "last_name": "Соколова", "first_name": "Анна"}
+    login, one_time = issued_login(gateway, admin, mother_access)
     new_password = "Sokolova-Mama-2026"
     first = token_request(gateway, grant_type="password", username=login, password=one_time).json()
     changed = gateway.post(
@@ -279,3 +271,42 @@ def test_a_guardian_entered_in_contingent_sees_the_child_after_logging_in(gatewa
     assert card.json()["snils"] is None or "*" in str(card.json()["snils"])
     someone_else = gateway.get(f"{CONTINGENT_API}/pupils/{guardian}", headers=family)
     assert someone_else.status_code in (403, 404)
+
+
+def issued_login(gateway: httpx.Client, admin: dict[str, str], person: dict[str, str]) -> tuple[str, str]:
+    """Access issued by the school on a sheet; the login and its one-time password."""
+    batch = {"school_id": str(SCHOOL_ID), "people": [person]}
+    sheet = gateway.post(f"{IDENTITY_API}/credentials/batches", json=batch, headers=admin)
+    assert sheet.status_code == 200, sheet.text
+    row = next(load_workbook(io.BytesIO(sheet.content)).active.iter_rows(min_row=5, values_only=True))
+    return str(row[4]), str(row[5])
+
+
+def roles_in_token(gateway: httpx.Client, login: str, password: str) -> list[dict[str, Any]]:
+    """The role claims of a fresh access token of ``login``."""
+    tokens = token_request(gateway, grant_type="password", username=login, password=password).json()
+    return list(jwt.decode(tokens["access_token"], options={"verify_signature": False})["roles"])
+
+
+def test_a_teacher_dismissed_in_contingent_loses_the_school_in_identity(gateway: httpx.Client) -> None:
+    admin = bearer(log_in(gateway, SCHOOL_ADMIN)["access_token"])
+    today = time.strftime("%Y-%m-%d")
+    form = {"last_name": "Орлова", "first_name": "Вера", "birth_date": "1985-03-02", "sex": "ж"}
+    hired = gateway.post(
+        f"{CONTINGENT_API}/schools/{SCHOOL_ID}/staff",
+        json={**form, "position": "учитель", "hired_on": today},
+        headers=admin,
+    )
+    assert hired.status_code == 201, hired.text
+    person = {"person_id": hired.json()["person_id"], "role": "subject_teacher", **form}
+    person.pop("birth_date"), person.pop("sex")
+    login, password = issued_login(gateway, admin, person)
+    assert {"role": "subject_teacher", "org": str(SCHOOL_ID)} in roles_in_token(gateway, login, password)
+
+    employment = hired.json()["staff_employment_id"]
+    dismissed = gateway.post(
+        f"{CONTINGENT_API}/staff/{employment}/dismiss", json={"dismissed_on": today}, headers=admin
+    )
+    assert dismissed.status_code == 200, dismissed.text
+    # Identity hears StaffDismissed over RabbitMQ and takes the school's staff roles away.
+    eventually(lambda: not any(r["org"] == str(SCHOOL_ID) for r in roles_in_token(gateway, login, password)))
