@@ -104,6 +104,18 @@ class StaffDismissedV1(Event):
     occurred_at: datetime
 
 
+WithdrawalReason = Literal[
+    "graduated",
+    "transferred_to_school",
+    "transferred_to_vocational",
+    "left_for_repeated_study",
+    "changed_form_of_education",
+    "individual_plan",
+    "other",
+]
+DestinationKind = Literal["school_of_region", "outside_region", "unknown"]
+
+
 class PupilWithdrawnV1(Event):
     """Emitted when a pupil leaves a school (graduated, transferred, other reasons)."""
 
@@ -112,6 +124,40 @@ class PupilWithdrawnV1(Event):
     person_id: uuid.UUID
     school_id: uuid.UUID
     withdrawn_on: date
+    class_id: uuid.UUID | None = Field(default=None, description="The class the pupil left")
+    reason: WithdrawalReason | None = None
+    destination: DestinationKind | None = None
+    destination_school_id: uuid.UUID | None = Field(
+        default=None, description="The school of the region the pupil goes to (on its arrivals list)"
+    )
+    occurred_at: datetime
+
+
+class PupilTransferredV1(Event):
+    """Emitted when a pupil moves to another class of the same school."""
+
+    event_type = "contingent.pupil.transferred.v1"
+
+    person_id: uuid.UUID
+    school_id: uuid.UUID
+    from_class_id: uuid.UUID
+    to_class_id: uuid.UUID
+    transferred_on: date
+    occurred_at: datetime
+
+
+class PupilArrivedV1(Event):
+    """Emitted when a school accepts a pupil from its arrivals list into a class (the same person who
+    was withdrawn towards it by another school of the region)."""
+
+    event_type = "contingent.pupil.arrived.v1"
+
+    person_id: uuid.UUID
+    school_id: uuid.UUID
+    class_id: uuid.UUID
+    academic_year_id: uuid.UUID
+    from_school_id: uuid.UUID
+    arrived_on: date
     occurred_at: datetime
 
 
