@@ -9,9 +9,12 @@ from fastapi import APIRouter
 from eschool.common.service import ServiceDefinition
 from eschool.contingent.api.classes import classes_router
 from eschool.contingent.api.guardians import guardians_router
+from eschool.contingent.api.imports import imports_router
+from eschool.contingent.api.movement import movement_router
 from eschool.contingent.api.org import org_router
 from eschool.contingent.api.org_read import org_read_router
 from eschool.contingent.api.pupils import pupils_router
+from eschool.contingent.api.search import search_router
 from eschool.contingent.api.staff import staff_router
 from eschool.contingent.api.years import years_router
 from eschool.contingent.demo import DEMO_LINES, load_demo_region
@@ -28,6 +31,9 @@ def routers() -> list[APIRouter]:
         pupils_router(),
         guardians_router(),
         staff_router(),
+        movement_router(),
+        imports_router(),
+        search_router(),
     ]
 
 

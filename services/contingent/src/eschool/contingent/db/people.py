@@ -107,11 +107,12 @@ class PupilEnrolment(Base):
     personal_file_number: Mapped[str] = mapped_column(String(30))
     education_form: Mapped[str] = mapped_column(String(30))
     enrolled_on: Mapped[date] = mapped_column(Date)
+    withdrawn_on: Mapped[date | None] = mapped_column(Date)  # the stay's last day, once withdrawn
     order_series: Mapped[str | None] = mapped_column(String(20))
     order_number: Mapped[str] = mapped_column(String(30))
     order_date: Mapped[date] = mapped_column(Date)
     attends_day_care: Mapped[bool] = mapped_column(Boolean, default=False)
-    status: Mapped[str] = mapped_column(String(20))  # enrolled, withdrawn
+    status: Mapped[str] = mapped_column(String(20))  # enrolled, withdrawn (history: ``db.movement``)
     # The digest of the form it was created from: a retry of the same form answers this enrolment.
     form_digest: Mapped[str] = mapped_column(String(64))
     enrolled_by_user_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
@@ -194,6 +195,19 @@ def _keys(hmac_key: bytes, secret_key: bytes) -> SnilsKeys:
 
 class People(Repository):
     """The queries of persons, enrolments and guardians' links."""
+
+    async def by_file_numbers(
+        self, school_id: uuid.UUID, numbers: set[str]
+    ) -> list[tuple[PupilEnrolment, Person]]:
+        """The school's enrolments (any status) under these personal file numbers, with their persons."""
+        if not numbers:
+            return []
+        stmt = (
+            select(PupilEnrolment, Person)
+            .join(Person, Person.person_id == PupilEnrolment.person_id)
+            .where(PupilEnrolment.school_id == school_id, PupilEnrolment.personal_file_number.in_(numbers))
+        )
+        return [(enrolment, person) for enrolment, person in await self.session.execute(stmt)]
 
     async def by_snils_hash(self, snils_hash: str) -> Person | None:
         """The person with this SNILS (by its keyed hash), if known."""

@@ -7,12 +7,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import exists, func, or_, select, update
+from sqlalchemy import exists, select, update
 
 from eschool.common.db import Page, Repository, decode_cursor
 from eschool.common.errors import bad_request
 from eschool.contingent.db.models import OrgUnit
 from eschool.contingent.db.org_history import OrgUnitChange
+from eschool.contingent.db.text import text_matches
 
 
 @dataclass(frozen=True)
@@ -106,11 +107,7 @@ def check_cursor(cursor: str | None, *types: type) -> None:
 
 
 def _name_matches(q: str) -> Any:
-    # SQLite's lower() folds ASCII only: the Cyrillic spellings people type are tried as typed too.
-    variants = {q, q.lower(), q.capitalize(), q.upper()}
-    names = (OrgUnit.full_name, OrgUnit.short_name)
-    folded = [func.lower(name).contains(q.lower(), autoescape=True) for name in names]
-    return or_(*folded, *(name.contains(v, autoescape=True) for name in names for v in variants))
+    return text_matches(q, OrgUnit.full_name, OrgUnit.short_name)
 
 
 def _shown(value: Any) -> Any:

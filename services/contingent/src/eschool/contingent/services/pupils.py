@@ -15,7 +15,15 @@ from eschool.common.errors import Problem
 from eschool.common.events.contingent import PupilEnrolledV1
 from eschool.common.logging import get_logger
 from eschool.contingent.db.models import AcademicYear, OrgUnit, SchoolClass
-from eschool.contingent.db.people import ENROLLED, People, Person, PupilEnrolment, SnilsKeys
+from eschool.contingent.db.movement import enrolment_movement
+from eschool.contingent.db.people import (
+    ENROLLED,
+    People,
+    Person,
+    ProtectedSnils,
+    PupilEnrolment,
+    SnilsKeys,
+)
 from eschool.contingent.domain.people import (
     Enrolment,
     PersonCard,
@@ -67,7 +75,7 @@ async def enrol_pupil(
 ) -> tuple[Pupil, bool]:
     """Enrol a pupil into the class by form; True if enrolled now, False for a retry of the same form."""
     people = People(uow.session)
-    school_class, year, school = await _class_to_enrol_into(uow, class_id, actor=actor)
+    school_class, year, school = await class_to_enrol_into(uow, class_id, actor=actor)
     card, enrolment, digits = _checked(form, year, today_in(school))
     snils = keys.protect(digits) if digits else None
     # The natural key (school, personal file number) makes a retry answer what the first request did.
@@ -75,14 +83,32 @@ async def enrol_pupil(
     existing = await people.by_file_number(school.org_unit_id, enrolment.personal_file_number)
     if existing is not None:
         if existing.form_digest != digest:
-            raise _file_number_taken()
+            raise file_number_taken()
         return await pupil_for(uow, existing.person_id, actor=actor), False
     if await people.class_size(class_id) >= school_class.max_size:
         detail = f"В классе нет мест: наполняемость {school_class.max_size} человек"
         raise conflict_at("class_full", detail, "path.class_id")
+    pupil = await add_enrolment(uow, school_class, card, enrolment, snils, digest=digest, actor=actor)
+    await uow.commit()
+    log.info("contingent.pupil.enrolled", person_id=str(pupil.person.person_id), class_id=str(class_id))
+    return pupil, True
+
+
+async def add_enrolment(
+    uow: UnitOfWork,
+    school_class: SchoolClass,
+    card: PersonCard,
+    enrolment: Enrolment,
+    snils: ProtectedSnils | None,
+    *,
+    digest: str,
+    actor: Principal,
+) -> Pupil:
+    """Add a checked enrolment into the (locked) class and its PupilEnrolledV1; the caller commits."""
     now = utcnow()
     person = await person_for(uow, card, snils, now=now)
-    current = await people.current_enrolment(person.person_id)
+    # Without a SNILS the person is a new one, never enrolled: no query (a file imports a thousand).
+    current = None if snils is None else await People(uow.session).current_enrolment(person.person_id)
     if current is not None and current.status == ENROLLED:
         raise _already_enrolled()
     row = _enrolment_row(
@@ -95,23 +121,22 @@ async def enrol_pupil(
         updated_at=now,
     )
     uow.session.add(row)
-    await _flush(uow)
+    await flush_enrolment(uow)
+    uow.session.add(enrolment_movement(row, actor_user_id=actor.user_id))
     event = PupilEnrolledV1(
         person_id=person.person_id,
         school_id=row.school_id,
-        class_id=class_id,
+        class_id=row.class_id,
         academic_year_id=row.academic_year_id,
         enrolled_on=row.enrolled_on,
         occurred_at=now,
     )
     uow.outbox.add(event, subject=person.person_id, school_id=row.school_id)
-    await uow.commit()
-    log.info("contingent.pupil.enrolled", person_id=str(person.person_id), class_id=str(class_id))
-    return Pupil(person, row), True
+    return Pupil(person, row)
 
 
-async def _class_to_enrol_into(
-    uow: UnitOfWork, class_id: uuid.UUID, *, actor: Principal
+async def class_to_enrol_into(
+    uow: UnitOfWork, class_id: uuid.UUID, *, actor: Principal, lock: bool = True
 ) -> tuple[SchoolClass, AcademicYear, OrgUnit]:
     """The class (locked: enrolments into it take turns), its year and school, if the actor enrols there."""
     school_class = await uow.session.get(SchoolClass, class_id)
@@ -125,7 +150,8 @@ async def _class_to_enrol_into(
         write=True,
         class_teacher_id=school_class.class_teacher_person_id,
     )
-    await People(uow.session).lock_class(class_id)
+    if lock:
+        await People(uow.session).lock_class(class_id)
     locked = await uow.session.get(SchoolClass, class_id, populate_existing=True)
     year = await uow.session.get(AcademicYear, school_class.academic_year_id)
     # Classes and years are never deleted.
@@ -150,46 +176,55 @@ def _enrolment_row(
     )
 
 
-def _checked(
+def check_form(
     form: EnrolmentForm, year: AcademicYear, today: date
 ) -> tuple[PersonCard, Enrolment, str | None]:
+    """The form normalized for the class's year (card, enrolment, SNILS digits), or a ``Refusal``."""
     # Every refused field at once; the age is checked only against a birth date that is itself possible.
     born = form.person.birth_date
     age_known = born is not None and born <= today
-    try:
-        card, digits, enrolment = collecting(
-            lambda: check_person(form.person, today=today, birth_required=True),
-            lambda: check_snils(form.snils),
-            lambda: check_enrolment(
-                form.enrolment,
-                born=born if age_known else None,
-                year=(year.starts_on, year.ends_on),
-                today=today,
-            ),
-        )
-    except Refusal as refusal:
-        raise refused(*refusal.broken) from None
+    card, digits, enrolment = collecting(
+        lambda: check_person(form.person, today=today, birth_required=True),
+        lambda: check_snils(form.snils),
+        lambda: check_enrolment(
+            form.enrolment,
+            born=born if age_known else None,
+            year=(year.starts_on, year.ends_on),
+            today=today,
+        ),
+    )
     return card, enrolment, digits
 
 
-def _file_number_taken() -> Problem:
+def _checked(
+    form: EnrolmentForm, year: AcademicYear, today: date
+) -> tuple[PersonCard, Enrolment, str | None]:
+    try:
+        return check_form(form, year, today)
+    except Refusal as refusal:
+        raise refused(*refusal.broken) from None
+
+
+def file_number_taken() -> Problem:
+    """The 409 for a personal file number the school already has."""
     detail = "Личное дело с таким номером в школе уже есть"
     return conflict_at("personal_file_number_taken", detail, "body.personal_file_number")
 
 
-def _already_enrolled() -> Problem:
-    detail = "Ученик с этим СНИЛС уже зачислен в школу: сначала оформите его выбытие"
-    return conflict_at("pupil_already_enrolled", detail, "body.snils")
+def _already_enrolled(field: str = "body.snils") -> Problem:
+    detail = "Ученик уже зачислен в другую школу: сначала оформите его выбытие"
+    return conflict_at("pupil_already_enrolled", detail, field)
 
 
-async def _flush(uow: UnitOfWork) -> None:
+async def flush_enrolment(uow: UnitOfWork, *, person_field: str = "body.snils") -> None:
+    """Write the new enrolment; a key another request took meanwhile becomes the same 409 as the check."""
     try:
         await uow.session.flush()
     except IntegrityError as error:
         # Another request committed the same key between the checks above and this insert.
         reason = str(error.orig)
         if "personal_file_number" in reason:
-            raise _file_number_taken() from None
+            raise file_number_taken() from None
         if "person_id" in reason:
-            raise _already_enrolled() from None
+            raise _already_enrolled(person_field) from None
         raise
