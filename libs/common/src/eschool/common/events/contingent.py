@@ -221,3 +221,19 @@ class PupilEnrolledV1(Event):
     academic_year_id: uuid.UUID
     enrolled_on: date
     occurred_at: datetime
+
+
+class PupilPromotedV1(Event):
+    """Emitted when the year rollover carries a pupil into the next grade's class of the new year (or
+    when a promotion is cancelled: ``cancelled`` true, the pupil stays in the old class)."""
+
+    event_type = "contingent.pupil.promoted.v1"
+
+    person_id: uuid.UUID
+    school_id: uuid.UUID
+    from_class_id: uuid.UUID
+    to_class_id: uuid.UUID
+    academic_year_id: uuid.UUID = Field(description="The new academic year")
+    promoted_on: date
+    cancelled: bool = False
+    occurred_at: datetime
