@@ -14,6 +14,7 @@ from eschool.contingent.api.movement import movement_router
 from eschool.contingent.api.org import org_router
 from eschool.contingent.api.org_read import org_read_router
 from eschool.contingent.api.pupils import pupils_router
+from eschool.contingent.api.rollover import rollover_router
 from eschool.contingent.api.search import search_router
 from eschool.contingent.api.staff import staff_router
 from eschool.contingent.api.years import years_router
@@ -34,6 +35,7 @@ def routers() -> list[APIRouter]:
         movement_router(),
         imports_router(),
         search_router(),
+        rollover_router(),
     ]
 
 

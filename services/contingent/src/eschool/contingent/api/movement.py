@@ -69,7 +69,7 @@ class MovementRead(BaseModel):
     person_id: uuid.UUID
     pupil_enrolment_id: uuid.UUID
     school_id: uuid.UUID
-    kind: Literal["enrolled", "withdrawn", "transferred", "arrived"]
+    kind: Literal["enrolled", "withdrawn", "transferred", "arrived", "promoted", "promotion_cancelled"]
     happened_on: dt.date
     from_class_id: uuid.UUID | None
     to_class_id: uuid.UUID | None

@@ -11,6 +11,7 @@ def metadata() -> MetaData:
         movement,  # noqa: F401 - registers pupils' movement history
         org_history,  # noqa: F401 - registers the history table
         people,  # noqa: F401 - registers persons, enrolments, guardians
+        rollover,  # noqa: F401 - registers rollover jobs and pupils' promotions
         staff,  # noqa: F401 - registers staff members' employments
     )
     from eschool.contingent.db.models import Base

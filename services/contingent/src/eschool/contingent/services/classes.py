@@ -72,7 +72,7 @@ async def create_class(
     )
     uow.session.add(row)
     await _flush(uow, card, "body.letter")
-    _announce_card(uow, row)
+    announce_class_card(uow, row)
     if class_teacher_person_id is not None:
         _announce_teacher(uow, row, previous=None)
     return row
@@ -127,7 +127,7 @@ async def update_class(
         setattr(row, name, value)
     touch(row)
     await _flush(uow, card, field)
-    _announce_card(uow, row)
+    announce_class_card(uow, row)
     return row
 
 
@@ -148,7 +148,7 @@ async def assign_class_teacher(
     row.class_teacher_person_id = person_id
     touch(row)
     _announce_teacher(uow, row, previous=previous)
-    _announce_card(uow, row)
+    announce_class_card(uow, row)
     return row
 
 
@@ -190,7 +190,8 @@ def _columns(card: ClassCard) -> dict[str, Any]:
     return {f.name: getattr(card, f.name) for f in fields(ClassCard)}
 
 
-def _announce_card(uow: UnitOfWork, row: SchoolClass) -> None:
+def announce_class_card(uow: UnitOfWork, row: SchoolClass) -> None:
+    """Publish the class's whole card (created, changed, carried into a new year)."""
     event = ClassSavedV1(
         class_id=row.class_id,
         school_id=row.school_id,
