@@ -48,6 +48,7 @@ down: ## stop the containers
 bench: setup ## benchmarks; each prints JSON with the bare layer's figure beside ours
 	@$(RUN) python bench/bus.py
 	@$(RUN) python bench/gateway.py
+	@$(RUN) python bench/contingent.py
 
 dlq-list: setup ## show parked messages: make dlq-list QUEUE=journal.contingent-events
 	@$(RUN) eschool dlq-list $(QUEUE)
