@@ -40,13 +40,13 @@ def test_embedded_mode_serves_probes_and_exits_zero_on_sigint(tmp_path: Path) ->
     try:
         assert found.wait(60), "no URL printed:\n" + "".join(lines)
         base = url[0]
-        assert httpx.get(f"{base}/healthz").json() == {"status": "ok"}
-        ready = httpx.get(f"{base}/readyz")
+        assert httpx.get(f"{base}/healthz", timeout=30).json() == {"status": "ok"}
+        ready = httpx.get(f"{base}/readyz", timeout=30)
         assert ready.status_code == 200, ready.text
         assert ready.json()["checks"]["broker"] == "ok"
-        metrics = httpx.get(f"{base}/metrics")
+        metrics = httpx.get(f"{base}/metrics", timeout=30)
         assert "http_request_duration_seconds" in metrics.text
-        missing = httpx.get(f"{base}/no/such/page")
+        missing = httpx.get(f"{base}/no/such/page", timeout=30)
         assert missing.status_code == 404
         assert missing.headers["content-type"] == "application/problem+json"
         assert missing.headers["x-request-id"]

@@ -23,6 +23,9 @@ from joserfc.jwk import KeySet
 URL_LINE = re.compile(r"eschool is running at (http://\S+)")
 DEMO_LOGIN, DEMO_PASSWORD = "teacher", "Uchitel-2026e"
 CLIENT_ID = "eschool-web"
+# make run loads the demo's other schools in the background for its first seconds: answers may be slow
+# then (a login's Argon2 competes with it for the two cores), never absent.
+TIMEOUT = 60.0
 
 
 @pytest.fixture(scope="module")
@@ -69,7 +72,7 @@ def embedded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 @pytest_asyncio.fixture
 async def discovery(embedded: str) -> dict[str, Any]:
-    async with httpx.AsyncClient() as http:
+    async with httpx.AsyncClient(timeout=TIMEOUT) as http:
         response = await http.get(f"{embedded}/api/identity/v1/.well-known/openid-configuration")
     assert response.status_code == 200, response.text
     return response.json()
@@ -79,14 +82,14 @@ async def discovery(embedded: str) -> dict[str, Any]:
 async def client(discovery: dict[str, Any]) -> AsyncIterator[AsyncOAuth2Client]:
     # A public first-party client (no secret), as the web and mobile front ends are.
     async with AsyncOAuth2Client(
-        client_id=CLIENT_ID, token_endpoint_auth_method="none", scope="openid"
+        client_id=CLIENT_ID, token_endpoint_auth_method="none", scope="openid", timeout=TIMEOUT
     ) as oauth:
         yield oauth
 
 
 async def verified_claims(discovery: dict[str, Any], access_token: str) -> dict[str, Any]:
     """Check the signature with the JWKS, then issuer, audience and lifetime, as any relying party would."""
-    async with httpx.AsyncClient() as http:
+    async with httpx.AsyncClient(timeout=TIMEOUT) as http:
         keys = KeySet.import_key_set((await http.get(discovery["jwks_uri"])).json())
     token = jwt.decode(access_token, keys, algorithms=discovery["id_token_signing_alg_values_supported"])
     assert token.header["alg"] == "RS256"
@@ -129,7 +132,7 @@ async def test_a_standard_client_logs_in_refreshes_and_verifies_with_the_jwks(
     assert (await client.get(discovery["userinfo_endpoint"])).status_code == 200
 
     # The old refresh token is spent: using it again is refused (and ends the whole session family).
-    async with httpx.AsyncClient() as http:
+    async with httpx.AsyncClient(timeout=TIMEOUT) as http:
         reuse = await http.post(
             discovery["token_endpoint"],
             data={"grant_type": "refresh_token", "refresh_token": first_refresh, "client_id": CLIENT_ID},
@@ -148,7 +151,7 @@ async def test_a_standard_client_logs_in_refreshes_and_verifies_with_the_jwks(
 
 
 async def test_a_wrong_password_is_refused_in_oauth_terms(discovery: dict[str, Any]) -> None:
-    async with httpx.AsyncClient() as http:
+    async with httpx.AsyncClient(timeout=TIMEOUT) as http:
         refused = await http.post(
             discovery["token_endpoint"],
             data={

@@ -85,14 +85,14 @@ def issuer(stack: Stack) -> str:
 @pytest.fixture
 def gateway(stack: Stack) -> Iterator[httpx.Client]:
     """A client of the gateway, the one address clients use."""
-    with httpx.Client(base_url=stack.gateway_url, timeout=10, trust_env=False) as client:
+    with httpx.Client(base_url=stack.gateway_url, timeout=60, trust_env=False) as client:
         yield client
 
 
 @pytest.fixture
 def identity(stack: Stack) -> Iterator[httpx.Client]:
     """A client of identity's own port, behind the gateway's back."""
-    with httpx.Client(base_url=stack.url("identity"), timeout=10, trust_env=False) as client:
+    with httpx.Client(base_url=stack.url("identity"), timeout=60, trust_env=False) as client:
         yield client
 
 

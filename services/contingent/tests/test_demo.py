@@ -2,21 +2,41 @@
 
 from __future__ import annotations
 
+import json
+from collections import Counter
+from collections.abc import AsyncIterator
 from datetime import date
 from pathlib import Path
 
+import pytest
+import pytest_asyncio
 from pydantic import SecretStr
 from sqlalchemy import func, select
 
 from eschool.common.bus.memory import MemoryTransport
+from eschool.common.bus.tables import outbox_message
 from eschool.common.demo import MUNICIPALITY_ID, REGION_ID, SCHOOL_ID
 from eschool.common.service import ServiceRuntime
 from eschool.contingent.app import service
 from eschool.contingent.db.models import OrgUnit, SchoolClass
-from eschool.contingent.demo import DEMO_TEACHER, school_year_of
+from eschool.contingent.db.people import ENROLLED, GuardianLink, Person, PupilEnrolment
+from eschool.contingent.db.staff import StaffEmployment
+from eschool.contingent.demo import CLASSES, DEMO_SCHOOLS, demo_loaded, school_year_of
+from eschool.contingent.demo_people import (
+    DEMO_DIRECTOR,
+    DEMO_GUARDIAN,
+    DEMO_PUPIL,
+    DEMO_SCHOOL_ADMIN,
+    DEMO_TEACHER,
+    class_pupils,
+    fixed_people,
+    school_staff,
+)
 from eschool.contingent.settings import ContingentSettings
 
 from .conftest import published
+
+TABLES = (Person, PupilEnrolment, GuardianLink, StaffEmployment, SchoolClass, OrgUnit)
 
 
 async def start(tmp_path: Path) -> ServiceRuntime:
@@ -28,7 +48,35 @@ async def start(tmp_path: Path) -> ServiceRuntime:
     )
     runtime = ServiceRuntime(service, settings, transport=MemoryTransport(), run_relay=False)
     await runtime.start()
+    await demo_loaded(runtime)  # the other schools load in the background after the start
     return runtime
+
+
+async def counts(runtime: ServiceRuntime) -> dict[str, int]:
+    async with runtime.database.uow() as uow:
+        found = {
+            table.__tablename__: await uow.session.scalar(select(func.count()).select_from(table))
+            for table in TABLES
+        }
+    return {**found, "events": len(await published(runtime))}
+
+
+@pytest_asyncio.fixture(scope="module")
+async def demo(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> AsyncIterator[tuple[dict[str, int], ServiceRuntime]]:
+    """The demo loaded by a first start, and a second start over the same files (make run twice)."""
+    path = tmp_path_factory.mktemp("demo")
+    first = await start(path)
+    try:
+        loaded = await counts(first)
+    finally:
+        await first.stop()
+    runtime = await start(path)
+    try:
+        yield loaded, runtime
+    finally:
+        await runtime.stop()
 
 
 def test_the_academic_year_turns_on_the_first_of_september() -> None:
@@ -36,30 +84,124 @@ def test_the_academic_year_turns_on_the_first_of_september() -> None:
     assert school_year_of(date(2026, 9, 1)) == "2026/2027"
 
 
-async def test_the_demo_tree_and_classes_load_once(tmp_path: Path) -> None:
-    for _ in range(2):  # make run started twice: nothing twice
-        runtime = await start(tmp_path)
-        try:
-            async with runtime.database.uow() as uow:
-                units = {
-                    row.org_unit_id: row.kind
-                    for row in (await uow.session.execute(select(OrgUnit))).scalars()
-                }
-                classes = (await uow.session.execute(select(func.count()).select_from(SchoolClass))).scalar()
-                led = (
-                    await uow.session.execute(
-                        select(SchoolClass.grade, SchoolClass.letter).where(
-                            SchoolClass.class_teacher_person_id == DEMO_TEACHER
-                        )
-                    )
-                ).all()
-            registered = await published(runtime, "contingent.org_unit.registered.v1")
-        finally:
-            await runtime.stop()
-        assert units[REGION_ID] == "region"
-        assert units[MUNICIPALITY_ID] == "municipality"
-        assert units[SCHOOL_ID] == "school"
-        assert sorted(units.values()).count("school") == 3
-        assert classes == 3 * 11 * 2
-        assert [(r.grade, r.letter) for r in led] == [(5, "А")]
-        assert len(registered) == 5, "each unit announced once, on the first start only"
+async def test_a_second_start_adds_nothing(demo: tuple[dict[str, int], ServiceRuntime]) -> None:
+    loaded, runtime = demo
+    assert await counts(runtime) == loaded
+    assert len(await published(runtime, "contingent.org_unit.registered.v1")) == 5, "each unit once"
+
+
+async def test_the_tree_has_three_schools_with_classes_1_to_11(
+    demo: tuple[dict[str, int], ServiceRuntime],
+) -> None:
+    _, runtime = demo
+    async with runtime.database.uow() as uow:
+        units = {row.org_unit_id: row.kind for row in (await uow.session.scalars(select(OrgUnit)))}
+        classes = (await uow.session.execute(select(SchoolClass.school_id, SchoolClass.grade))).all()
+    assert (units[REGION_ID], units[MUNICIPALITY_ID], units[SCHOOL_ID]) == (
+        "region",
+        "municipality",
+        "school",
+    )
+    assert list(units.values()).count("school") == 3
+    assert Counter(school for school, _ in classes) == {s.school_id: len(CLASSES) for s in DEMO_SCHOOLS}
+    assert {grade for _, grade in classes} == set(range(1, 12))
+
+
+async def test_every_class_has_about_25_pupils_each_with_one_or_two_parents(
+    demo: tuple[dict[str, int], ServiceRuntime],
+) -> None:
+    _, runtime = demo
+    async with runtime.database.uow() as uow:
+        pupils = (await uow.session.execute(select(PupilEnrolment.class_id, PupilEnrolment.person_id))).all()
+        links = (await uow.session.execute(select(GuardianLink.pupil_person_id, GuardianLink.kind))).all()
+        classes = set((await uow.session.scalars(select(SchoolClass.class_id))).all())
+    per_class = Counter(class_id for class_id, _ in pupils)
+    assert set(per_class) == classes
+    assert all(22 <= size <= 27 for size in per_class.values()), per_class
+    per_pupil = Counter(pupil for pupil, _ in links)
+    assert set(per_pupil) == {person for _, person in pupils}
+    assert set(per_pupil.values()) == {1, 2}
+    assert {kind for _, kind in links} == {"mother", "father"}
+    assert len(await published(runtime, "contingent.pupil.enrolled.v1")) == len(pupils)
+    assert len(await published(runtime, "contingent.guardian.linked.v1")) == len(links)
+
+
+async def test_every_class_teacher_is_on_the_staff_with_a_director(
+    demo: tuple[dict[str, int], ServiceRuntime],
+) -> None:
+    _, runtime = demo
+    async with runtime.database.uow() as uow:
+        led = (
+            await uow.session.execute(select(SchoolClass.school_id, SchoolClass.class_teacher_person_id))
+        ).all()
+        staff = (
+            await uow.session.execute(
+                select(StaffEmployment.school_id, StaffEmployment.person_id, StaffEmployment.position)
+            )
+        ).all()
+    employed = {(school, person) for school, person, _ in staff}
+    assert all(teacher is not None and (school, teacher) in employed for school, teacher in led)
+    assert len({teacher for _, teacher in led}) == len(led), "one class each"
+    for school in DEMO_SCHOOLS:
+        positions = [position for at, _, position in staff if at == school.school_id]
+        assert positions.count("Директор") == 1
+        assert len(positions) > len(CLASSES) + 2, "subject teachers besides the class teachers"
+
+
+async def test_the_demo_accounts_people_are_where_identity_says(
+    demo: tuple[dict[str, int], ServiceRuntime],
+) -> None:
+    _, runtime = demo
+    async with runtime.database.uow() as uow:
+        pupil = await uow.session.scalar(
+            select(PupilEnrolment).where(
+                PupilEnrolment.person_id == DEMO_PUPIL, PupilEnrolment.status == ENROLLED
+            )
+        )
+        assert pupil is not None
+        demo_class = await uow.session.get(SchoolClass, pupil.class_id)
+        mother = await uow.session.scalar(
+            select(GuardianLink.kind).where(
+                GuardianLink.pupil_person_id == DEMO_PUPIL, GuardianLink.guardian_person_id == DEMO_GUARDIAN
+            )
+        )
+        led = (
+            await uow.session.execute(
+                select(SchoolClass.grade, SchoolClass.letter).where(
+                    SchoolClass.class_teacher_person_id == DEMO_TEACHER
+                )
+            )
+        ).all()
+        staff = set(
+            (
+                await uow.session.scalars(
+                    select(StaffEmployment.person_id).where(StaffEmployment.school_id == SCHOOL_ID)
+                )
+            ).all()
+        )
+    assert demo_class is not None
+    assert (pupil.school_id, demo_class.grade, demo_class.letter) == (SCHOOL_ID, 5, "А")
+    assert demo_class.class_teacher_person_id == DEMO_TEACHER
+    assert mother == "mother"
+    assert [(r.grade, r.letter) for r in led] == [(5, "А")]
+    assert {DEMO_TEACHER, DEMO_DIRECTOR, DEMO_SCHOOL_ADMIN} <= staff
+
+
+async def test_no_snils_appears_in_clear_in_the_outbox(demo: tuple[dict[str, int], ServiceRuntime]) -> None:
+    _, runtime = demo
+    first_year = int(school_year_of(date.today())[:4])
+    numbers = {person.snils for person in fixed_people(first_year)}
+    for school_no in range(1, len(DEMO_SCHOOLS) + 1):
+        numbers |= {plan.form.snils for plan in school_staff(school_no, CLASSES) if plan.form.snils}
+        for grade, letter in CLASSES:
+            for plan in class_pupils(school_no, first_year, grade, letter):
+                numbers |= {f.snils for f in (plan.form, *plan.guardians) if f.snils}
+    async with runtime.database.uow() as uow:
+        envelopes = (await uow.session.scalars(select(outbox_message.c.envelope))).all()
+        hashed = await uow.session.scalar(
+            select(func.count()).select_from(Person).where(Person.snils_hash.is_not(None))
+        )
+    assert (hashed or 0) > 1000, "many people have a SNILS"
+    assert len(numbers) >= (hashed or 0), "every SNILS stored is one of the demo's"
+    text = "\n".join(json.dumps(envelope) for envelope in envelopes)
+    assert not [number for number in numbers if number in text or number[:9] in text]

@@ -61,9 +61,14 @@ def build_app(
         await transport.connect()
         started: list[ServiceRuntime] = []
         try:
+            # Every service's queues are bound before any service publishes (see ServiceRuntime.prepare).
             for runtime in runtimes:
-                await runtime.start()
+                await runtime.prepare()
                 started.append(runtime)
+            # Identity first: every other service checks tokens against its keys, and its start must
+            # not wait behind another service's demo loading.
+            for runtime in sorted(runtimes, key=lambda runtime: runtime.name != IDENTITY):
+                await runtime.launch()
             yield
         finally:
             # The in-memory broker dies with the process: stop producing, let consumers finish what

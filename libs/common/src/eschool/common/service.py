@@ -109,16 +109,29 @@ class ServiceRuntime:
         return self.definition.name
 
     async def start(self) -> None:
-        """Migrate, connect, start the relay and the consumers, run the service's start hooks."""
+        """Migrate, connect, start the consumers, then the relay and the service's start hooks."""
+        await self.prepare()
+        await self.launch()
+
+    async def prepare(self) -> None:
+        """Migrate, connect, and start the consumers: from here on the service's queues exist.
+
+        Several services in one process (the embedded mode) are all prepared before any is launched:
+        a service's first events (its demo data, say) must find every other service's queue bound,
+        or the bus has nobody to deliver them to.
+        """
         if self._migrate:
             await upgrade_async(self.definition.migrations, self.settings.database_url)
         if self._own_transport:
             await self.transport.connect()
-        if self._run_relay:
-            self.relay.start()
         if self._run_consumers:
             for consumer in self.consumers:
                 await consumer.start()
+
+    async def launch(self) -> None:
+        """Start publishing (the outbox relay) and run the service's start hooks."""
+        if self._run_relay:
+            self.relay.start()
         for hook in self.definition.on_start:
             result = hook(self)
             if asyncio.iscoroutine(result):

@@ -18,7 +18,7 @@ from eschool.contingent.api.rollover import rollover_router
 from eschool.contingent.api.search import search_router
 from eschool.contingent.api.staff import staff_router
 from eschool.contingent.api.years import years_router
-from eschool.contingent.demo import DEMO_LINES, load_demo_region
+from eschool.contingent.demo import DEMO_LINES, load_demo_region, stop_demo_loading
 from eschool.contingent.settings import ContingentSettings
 
 
@@ -46,5 +46,6 @@ service = ServiceDefinition(
     migrations=Path(__file__).resolve().parents[3] / "migrations",
     routers=routers,
     on_start=[load_demo_region],
+    on_stop=[stop_demo_loading],
     demo_lines=DEMO_LINES,
 )
