@@ -323,7 +323,6 @@ async def test_snils_never_in_clear(
             for value in vars(p).values()
         ]
     digits = TEACHER_SNILS.replace("-", "").replace(" ", "")
-    # aiosqlite's own DEBUG lines carry every statement's parameters: the SNILS never reaches SQL in clear.
     for spelling in (TEACHER_SNILS, digits, TEACHER_SNILS[:11], digits[:9]):
         for text in (logs, envelopes, *stored, *(a.text for a in answers)):
             assert spelling not in text

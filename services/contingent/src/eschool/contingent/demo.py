@@ -21,11 +21,10 @@ from eschool.common.aio import cancel_and_wait
 from eschool.common.auth import Principal, Role, RoleBinding
 from eschool.common.db import UnitOfWork, utcnow
 from eschool.common.demo import MUNICIPALITY_ID, REGION_ID, SCHOOL_ID, demo_id
-from eschool.common.events.contingent import GuardianLinkedV1
 from eschool.common.logging import get_logger
 from eschool.common.service import ServiceRuntime
 from eschool.contingent.db.models import AcademicYear, SchoolClass
-from eschool.contingent.db.people import ENROLLED, GuardianLink, People, Person, SnilsKeys
+from eschool.contingent.db.people import ENROLLED, People, Person, SnilsKeys
 from eschool.contingent.db.staff import Staff
 from eschool.contingent.demo_people import (
     FixedPerson,
@@ -38,7 +37,7 @@ from eschool.contingent.demo_people import (
 from eschool.contingent.domain.classes import ClassCard
 from eschool.contingent.domain.people import PersonCard, form_digest
 from eschool.contingent.services.classes import assign_class_teacher, create_class
-from eschool.contingent.services.guardians import GuardianForm
+from eschool.contingent.services.guardians import GuardianForm, add_link
 from eschool.contingent.services.org import OrgUnitDraft, register_org_unit
 from eschool.contingent.services.people import Pupil, person_for, today_in
 from eschool.contingent.services.pupils import add_enrolment, check_form, class_to_enrol_into
@@ -281,25 +280,15 @@ def _link(
     uow: UnitOfWork, pupil: Pupil, guardian: Person, kind: str, *, actor: Principal, now: datetime
 ) -> None:
     """``link_guardian``'s link and event, for a pupil enrolled just now (no guardian yet)."""
-    pupil_id, school_id = pupil.person.person_id, pupil.enrolment.school_id
-    link = GuardianLink(
-        guardian_link_id=uuid.uuid4(),
-        pupil_person_id=pupil_id,
-        guardian_person_id=guardian.person_id,
-        kind=kind,
-        linked_at=now,
-        linked_by_user_id=actor.user_id,
+    add_link(
+        uow,
+        pupil.person.person_id,
+        pupil.enrolment.school_id,
+        guardian,
+        kind,
+        actor_user_id=actor.user_id,
+        now=now,
     )
-    uow.session.add(link)
-    event = GuardianLinkedV1(
-        guardian_person_id=guardian.person_id,
-        pupil_person_id=pupil_id,
-        school_id=school_id,
-        kind=kind,  # type: ignore[arg-type]  # mother or father
-        snils_hash=guardian.snils_hash,
-        occurred_at=now,
-    )
-    uow.outbox.add(event, subject=guardian.person_id, school_id=school_id)
 
 
 async def _fixed_people(uow: UnitOfWork, people: tuple[FixedPerson, ...], keys: SnilsKeys) -> None:

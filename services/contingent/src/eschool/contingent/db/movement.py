@@ -58,21 +58,49 @@ class PupilMovement(Base):
     recorded_at: Mapped[datetime] = mapped_column(UtcDateTime)
 
 
+def history_entry(
+    enrolment: PupilEnrolment,
+    kind: str,
+    day: date,
+    *,
+    order: tuple[str | None, str, date],
+    actor_user_id: uuid.UUID | None,
+    recorded_at: datetime,
+    movement_id: uuid.UUID | None = None,
+    from_class_id: uuid.UUID | None = None,
+    to_class_id: uuid.UUID | None = None,
+) -> PupilMovement:
+    """One entry of a stay's history: what happened (``kind``) on ``day``, by the order (series, number,
+    date), entered by whom and when; every movement builds its entry here."""
+    series, number, order_date = order
+    return PupilMovement(
+        pupil_movement_id=movement_id or uuid.uuid4(),
+        person_id=enrolment.person_id,
+        pupil_enrolment_id=enrolment.pupil_enrolment_id,
+        school_id=enrolment.school_id,
+        kind=kind,
+        happened_on=day,
+        from_class_id=from_class_id,
+        to_class_id=to_class_id,
+        order_series=series,
+        order_number=number,
+        order_date=order_date,
+        actor_user_id=actor_user_id,
+        recorded_at=recorded_at,
+    )
+
+
 def enrolment_movement(row: PupilEnrolment, *, actor_user_id: uuid.UUID | None) -> PupilMovement:
     """The history's entry of an enrolment by form (its id is the enrolment's: one entry per enrolment)."""
-    return PupilMovement(
-        pupil_movement_id=row.pupil_enrolment_id,
-        person_id=row.person_id,
-        pupil_enrolment_id=row.pupil_enrolment_id,
-        school_id=row.school_id,
-        kind=ENROLMENT,
-        happened_on=row.enrolled_on,
-        to_class_id=row.class_id,
-        order_series=row.order_series,
-        order_number=row.order_number,
-        order_date=row.order_date,
+    return history_entry(
+        row,
+        ENROLMENT,
+        row.enrolled_on,
+        order=(row.order_series, row.order_number, row.order_date),
         actor_user_id=actor_user_id,
         recorded_at=row.created_at,
+        movement_id=row.pupil_enrolment_id,
+        to_class_id=row.class_id,
     )
 
 

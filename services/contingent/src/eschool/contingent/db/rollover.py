@@ -41,7 +41,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from eschool.common.db import Repository
 from eschool.common.db.base import UtcDateTime
 from eschool.contingent.db.models import Base, SchoolClass
-from eschool.contingent.db.movement import PupilMovement
+from eschool.contingent.db.movement import PupilMovement, history_entry
 from eschool.contingent.db.people import ENROLLED, PupilEnrolment
 
 QUEUED, RUNNING, DONE, FAILED = "queued", "running", "done", "failed"
@@ -198,16 +198,13 @@ def promotion_movement(
     now: datetime,
 ) -> PupilMovement:
     """The history's entry of a promotion or its cancellation (``kind``), by the order ``by`` carries."""
-    return PupilMovement(
-        pupil_movement_id=uuid.uuid4(),
-        person_id=enrolment.person_id,
-        pupil_enrolment_id=enrolment.pupil_enrolment_id,
-        school_id=enrolment.school_id,
-        kind=kind,
-        happened_on=day,
-        from_class_id=enrolment.class_id,
-        to_class_id=to_class_id,
-        **{f: getattr(by, f) for f in ("order_series", "order_number", "order_date")},
+    return history_entry(
+        enrolment,
+        kind,
+        day,
+        order=(by.order_series, by.order_number, by.order_date),
         actor_user_id=actor_user_id,
         recorded_at=now,
+        from_class_id=enrolment.class_id,
+        to_class_id=to_class_id,
     )

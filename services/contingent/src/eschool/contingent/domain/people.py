@@ -229,6 +229,17 @@ def check_person(card: PersonCard, *, today: date, birth_required: bool = False)
     return PersonCard(name, born, sex, country, phone, email)
 
 
+def personal_file_number(raw: str) -> str:
+    """The personal file number as kept: spaces collapsed; required, and not too long."""
+    value = " ".join(raw.split())
+    if not value:
+        raise Violation("personal_file_number", "value_required", "Укажите номер личного дела")
+    if len(value) > MAX_FILE_NUMBER_LENGTH:
+        detail = f"Номер личного дела — не длиннее {MAX_FILE_NUMBER_LENGTH} символов"
+        raise Violation("personal_file_number", "file_number_too_long", detail)
+    return value
+
+
 def check_enrolment(
     enrolment: Enrolment, *, born: date | None, year: tuple[date, date], today: date
 ) -> Enrolment:
@@ -238,13 +249,7 @@ def check_enrolment(
     enrolled_on = enrolment.enrolled_on or max(enrolment.order.date, starts_on)
 
     def file_number() -> str:
-        value = " ".join(enrolment.personal_file_number.split())
-        if not value:
-            raise Violation("personal_file_number", "value_required", "Укажите номер личного дела")
-        if len(value) > MAX_FILE_NUMBER_LENGTH:
-            detail = f"Номер личного дела — не длиннее {MAX_FILE_NUMBER_LENGTH} символов"
-            raise Violation("personal_file_number", "file_number_too_long", detail)
-        return value
+        return personal_file_number(enrolment.personal_file_number)
 
     def form() -> str:
         if enrolment.education_form not in EDUCATION_FORMS:

@@ -17,7 +17,13 @@ from eschool.contingent.db.models import AcademicYear, OrgUnit, SchoolClass
 from eschool.contingent.db.movement import ARRIVAL, Movements, PupilMovement
 from eschool.contingent.db.people import ENROLLED, People, Person, PupilEnrolment
 from eschool.contingent.domain.classes import Violation
-from eschool.contingent.domain.people import MAX_FILE_NUMBER_LENGTH, Order, Refusal, collecting, form_digest
+from eschool.contingent.domain.people import (
+    Order,
+    Refusal,
+    collecting,
+    form_digest,
+    personal_file_number,
+)
 from eschool.contingent.services.common import conflict_at, refused
 from eschool.contingent.services.movement import (
     check_day,
@@ -123,13 +129,7 @@ async def _class_to_accept_into(
 
 def _checked(form: Acceptance, year: AcademicYear, withdrawn_on: date, today: date) -> Acceptance:
     def file_number() -> str:
-        value = " ".join(form.personal_file_number.split())
-        if not value:
-            raise Violation("personal_file_number", "value_required", "Укажите номер личного дела")
-        if len(value) > MAX_FILE_NUMBER_LENGTH:
-            detail = f"Номер личного дела — не длиннее {MAX_FILE_NUMBER_LENGTH} символов"
-            raise Violation("personal_file_number", "file_number_too_long", detail)
-        return value
+        return personal_file_number(form.personal_file_number)
 
     try:
         order, day, number = collecting(

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from sqlalchemy.exc import IntegrityError
 
@@ -95,30 +96,47 @@ async def link_guardian(
         raise unprocessable(
             "guardian_is_pupil", "Ученик не может быть своим родителем", field_name="body.snils"
         )
-    link = GuardianLink(
-        guardian_link_id=uuid.uuid4(),
-        pupil_person_id=pupil_id,
-        guardian_person_id=person.person_id,
-        kind=form.kind,
-        linked_at=now,
-        linked_by_user_id=actor.user_id,
+    link = add_link(
+        uow, pupil_id, school.org_unit_id, person, form.kind, actor_user_id=actor.user_id, now=now
     )
-    uow.session.add(link)
     await _flush(uow)
-    event = GuardianLinkedV1(
-        guardian_person_id=person.person_id,
-        pupil_person_id=pupil_id,
-        school_id=school.org_unit_id,
-        kind=form.kind,  # type: ignore[arg-type]  # a GuardianKind, checked by the route's schema
-        snils_hash=person.snils_hash,
-        occurred_at=now,
-    )
-    uow.outbox.add(event, subject=person.person_id, school_id=school.org_unit_id)
     await uow.commit()
     log.info(
         "contingent.guardian.linked", pupil_person_id=str(pupil_id), guardian_person_id=str(person.person_id)
     )
     return Guardian(person, link), True
+
+
+def add_link(
+    uow: UnitOfWork,
+    pupil_id: uuid.UUID,
+    school_id: uuid.UUID,
+    guardian: Person,
+    kind: str,
+    *,
+    actor_user_id: uuid.UUID | None,
+    now: datetime,
+) -> GuardianLink:
+    """The link row and its GuardianLinked event (with the SNILS hash identity matches ESIA logins by)."""
+    link = GuardianLink(
+        guardian_link_id=uuid.uuid4(),
+        pupil_person_id=pupil_id,
+        guardian_person_id=guardian.person_id,
+        kind=kind,
+        linked_at=now,
+        linked_by_user_id=actor_user_id,
+    )
+    uow.session.add(link)
+    event = GuardianLinkedV1(
+        guardian_person_id=guardian.person_id,
+        pupil_person_id=pupil_id,
+        school_id=school_id,
+        kind=kind,  # type: ignore[arg-type]  # a GuardianKind, checked by the route's schema
+        snils_hash=guardian.snils_hash,
+        occurred_at=now,
+    )
+    uow.outbox.add(event, subject=guardian.person_id, school_id=school_id)
+    return link
 
 
 async def unlink_guardian(

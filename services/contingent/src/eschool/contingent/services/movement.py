@@ -24,7 +24,7 @@ from eschool.common.errors import Problem, conflict, forbidden
 from eschool.common.events.contingent import PupilTransferredV1, PupilWithdrawnV1
 from eschool.common.logging import get_logger
 from eschool.contingent.db.models import AcademicYear, OrgUnit, SchoolClass
-from eschool.contingent.db.movement import TRANSFER, WITHDRAWAL, Movements, PupilMovement
+from eschool.contingent.db.movement import TRANSFER, WITHDRAWAL, Movements, PupilMovement, history_entry
 from eschool.contingent.db.people import ENROLLED, People, PupilEnrolment
 from eschool.contingent.domain.classes import Violation
 from eschool.contingent.domain.people import Order, Refusal, collecting
@@ -166,16 +166,11 @@ def new_movement(
     enrolment: PupilEnrolment, kind: str, day: date, order: Order, *, actor: Principal
 ) -> PupilMovement:
     """A history entry of the stay, by the order, entered now by the actor."""
-    return PupilMovement(
-        pupil_movement_id=uuid.uuid4(),
-        person_id=enrolment.person_id,
-        pupil_enrolment_id=enrolment.pupil_enrolment_id,
-        school_id=enrolment.school_id,
-        kind=kind,
-        happened_on=day,
-        order_series=order.series,
-        order_number=order.number,
-        order_date=order.date,
+    return history_entry(
+        enrolment,
+        kind,
+        day,
+        order=(order.series, order.number, order.date),
         actor_user_id=actor.user_id,
         recorded_at=utcnow(),
     )
