@@ -4,12 +4,6 @@ token's signature against the published JWKS on its own (Authlib for OAuth 2.0, 
 
 from __future__ import annotations
 
-import os
-import re
-import signal
-import subprocess
-import sys
-import threading
 from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
@@ -20,7 +14,6 @@ from authlib.integrations.httpx_client import AsyncOAuth2Client
 from joserfc import jwt
 from joserfc.jwk import KeySet
 
-URL_LINE = re.compile(r"eschool is running at (http://\S+)")
 DEMO_LOGIN, DEMO_PASSWORD = "teacher", "Uchitel-2026e"
 CLIENT_ID = "eschool-web"
 # make run loads the demo's other schools in the background for its first seconds: answers may be slow
@@ -29,45 +22,16 @@ TIMEOUT = 60.0
 
 
 @pytest.fixture(scope="module")
-def embedded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def embedded(tmp_path_factory: pytest.TempPathFactory, make_run: Any) -> Iterator[str]:
     """`make run` as a newcomer starts it; its printed URL; stopped with Ctrl-C afterwards."""
-    var = tmp_path_factory.mktemp("oidc") / "var"
-    process = subprocess.Popen(
-        [sys.executable, "-m", "eschool.common.embedded", "--port", "0", "--var", str(var)],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        env={**os.environ, "ESCHOOL_LOG_LEVEL": "WARNING"},
-    )
-    lines: list[str] = []
-    url: list[str] = []
-    found, demo_printed = threading.Event(), threading.Event()
-
-    def read() -> None:
-        assert process.stdout is not None
-        for line in process.stdout:
-            lines.append(line)
-            if match := URL_LINE.search(line):
-                url.append(match.group(1))
-                found.set()
-            if line.split()[:1] == [DEMO_LOGIN]:
-                demo_printed.set()
-
-    reader = threading.Thread(target=read, daemon=True)
-    reader.start()
+    running = make_run(tmp_path_factory.mktemp("oidc") / "var", log_level="WARNING")
     try:
-        assert found.wait(60), "no URL printed:\n" + "".join(lines)
+        url = running.wait_started()
         # The demo logins follow the URL: wait for them rather than read a half-printed list.
-        assert demo_printed.wait(10), "the demo logins are printed:\n" + "".join(lines)
-        yield url[0]
+        assert running.printed(DEMO_LOGIN), "the demo logins are printed:\n" + running.output
+        yield url
     finally:
-        process.send_signal(signal.SIGINT)
-        try:
-            process.wait(30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(10)
-        reader.join(5)
+        running.stop()
 
 
 @pytest_asyncio.fixture
