@@ -12,7 +12,7 @@ from eschool.common.db import UnitOfWork, utcnow
 from eschool.common.errors import conflict, forbidden, not_found, unprocessable
 from eschool.identity.db.models import RoleBinding, UserAccount
 from eschool.identity.services.audit import audit
-from eschool.identity.services.jurisdiction import check_org_unit_kind, jurisdiction_of
+from eschool.identity.services.jurisdiction import check_org_unit_kind, jurisdiction_of, may_grant
 
 MAX_PUPILS_PER_GUARDIAN_BINDING = 20
 
@@ -42,7 +42,7 @@ async def grant_binding(
     pupil_ids: Sequence[uuid.UUID] = (),
 ) -> RoleBinding:
     """Grant a role in an org unit, if the actor may; a binding held already is a 409."""
-    if not (await jurisdiction_of(uow, actor)).may_grant(role, org_unit_id):
+    if not may_grant(await jurisdiction_of(uow, actor), role, org_unit_id):
         raise forbidden("grant_not_allowed", "Недостаточно прав, чтобы назначить эту роль в этой организации")
     if pupil_ids and role is not Role.guardian:
         raise unprocessable(
@@ -90,7 +90,7 @@ async def revoke_binding(
     ):
         raise not_found("binding_not_found", "Такой роли у учётной записи нет")
     role = _known_role(binding.role)
-    if role is None or not jurisdiction.may_grant(role, binding.org_unit_id):
+    if role is None or not may_grant(jurisdiction, role, binding.org_unit_id):
         raise forbidden("revoke_not_allowed", "Недостаточно прав, чтобы отозвать эту роль")
     if binding.user_account_id == actor.user_id and role is Role.ministry:
         # The region must never lock itself out: another ministry account takes the role away.

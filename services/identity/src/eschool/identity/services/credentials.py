@@ -24,7 +24,12 @@ from eschool.identity.db.projections import GuardianLink
 from eschool.identity.domain.logins import login_stem, unique_login
 from eschool.identity.domain.passwords import Passwords, generate_password
 from eschool.identity.services.audit import audit, end_sessions
-from eschool.identity.services.jurisdiction import SCHOOL_ADMINISTRATORS, Jurisdiction, jurisdiction_of
+from eschool.identity.services.jurisdiction import (
+    SCHOOL_ADMINISTRATORS,
+    Jurisdiction,
+    jurisdiction_of,
+    may_grant,
+)
 from eschool.identity.services.lifecycle import ABOVE_SCHOOL, set_password
 
 FAMILY = frozenset({Role.pupil, Role.guardian})
@@ -61,10 +66,10 @@ class Issued:
 def may_issue(actor: Principal, jurisdiction: Jurisdiction, role: Role, school_id: uuid.UUID) -> bool:
     """Families' access: the school's administration and its class teachers; staff's: who may grant it."""
     if role in FAMILY:
-        if jurisdiction.may_grant(role, school_id):
+        if may_grant(jurisdiction, role, school_id):
             return True
         return school_id in actor.org_units_for(*SCHOOL_ADMINISTRATORS, Role.class_teacher)
-    return jurisdiction.may_grant(role, school_id)
+    return may_grant(jurisdiction, role, school_id)
 
 
 async def issue_credentials(

@@ -5,13 +5,11 @@ the org tree contingent publishes (``org_unit``, kept by the consumer); and whic
 from __future__ import annotations
 
 import uuid
-from dataclasses import fields
 
 from sqlalchemy import select
 
 from eschool.common.auth import Principal, Role
-from eschool.common.auth.jurisdiction import SCHOOL_ADMINISTRATORS
-from eschool.common.auth.jurisdiction import Jurisdiction as CommonJurisdiction
+from eschool.common.auth.jurisdiction import SCHOOL_ADMINISTRATORS, Jurisdiction
 from eschool.common.auth.jurisdiction import jurisdiction_of as common_jurisdiction_of
 from eschool.common.db import UnitOfWork
 from eschool.common.errors import unprocessable
@@ -47,18 +45,15 @@ def kind_for(role: Role) -> str:
     return "school"
 
 
-class Jurisdiction(CommonJurisdiction):
-    """The platform's jurisdiction, with what identity adds: which roles the actor may hand out."""
-
-    def may_grant(self, role: Role, org_unit_id: uuid.UUID | None) -> bool:
-        """Whether the actor may grant (or revoke) ``role`` in ``org_unit_id``."""
-        if self.everywhere:
-            return True
-        if org_unit_id is None:
-            return False
-        if org_unit_id in self.municipal_schools and role in MUNICIPALITY_GRANTABLE:
-            return True
-        return org_unit_id in self.own_schools and role in SCHOOL_GRANTABLE
+def may_grant(jurisdiction: Jurisdiction, role: Role, org_unit_id: uuid.UUID | None) -> bool:
+    """Whether an actor of ``jurisdiction`` may grant (or revoke) ``role`` in ``org_unit_id``."""
+    if jurisdiction.everywhere:
+        return True
+    if org_unit_id is None:
+        return False
+    if org_unit_id in jurisdiction.municipal_schools and role in MUNICIPALITY_GRANTABLE:
+        return True
+    return org_unit_id in jurisdiction.own_schools and role in SCHOOL_GRANTABLE
 
 
 async def jurisdiction_of(uow: UnitOfWork, actor: Principal) -> Jurisdiction:
@@ -70,8 +65,7 @@ async def jurisdiction_of(uow: UnitOfWork, actor: Principal) -> Jurisdiction:
         )
         return list(rows.scalars())
 
-    common = await common_jurisdiction_of(actor, schools_under)
-    return Jurisdiction(**{f.name: getattr(common, f.name) for f in fields(common)})
+    return await common_jurisdiction_of(actor, schools_under)
 
 
 async def check_org_unit_kind(uow: UnitOfWork, role: Role, org_unit_id: uuid.UUID) -> None:
