@@ -220,6 +220,9 @@ class PupilEnrolledV1(Event):
     class_id: uuid.UUID
     academic_year_id: uuid.UUID
     enrolled_on: date
+    application_id: uuid.UUID | None = Field(
+        default=None, description="The enrolment application this enrolment carried out, if any"
+    )
     occurred_at: datetime
 
 
@@ -236,4 +239,51 @@ class PupilPromotedV1(Event):
     academic_year_id: uuid.UUID = Field(description="The new academic year")
     promoted_on: date
     cancelled: bool = False
+    occurred_at: datetime
+
+
+class EnrolmentRefusedV1(Event):
+    """Emitted when contingent cannot carry out an enrolment application assigned to a class (the class
+    is full or gone, the child is enrolled in another school...): the application's saga fails visibly."""
+
+    event_type = "contingent.enrolment.refused.v1"
+
+    application_id: uuid.UUID
+    school_id: uuid.UUID
+    class_id: uuid.UUID
+    code: str = Field(description="Stable machine code of the reason, e.g. class_full")
+    detail: str = Field(description="The reason in Russian, for the people handling the application")
+    occurred_at: datetime
+
+
+class SubgroupSavedV1(Event):
+    """Emitted when a subgroup of a class is created or renamed. A ``division`` is what the class is
+    divided for (a foreign language, computer science, labour); a pupil is in one subgroup of a
+    division at a time."""
+
+    event_type = "contingent.subgroup.saved.v1"
+
+    subgroup_id: uuid.UUID
+    class_id: uuid.UUID
+    school_id: uuid.UUID
+    academic_year_id: uuid.UUID
+    division: str = Field(examples=["Английский язык"])
+    name: str = Field(examples=["1 группа"])
+    occurred_at: datetime
+
+
+class SubgroupMembershipChangedV1(Event):
+    """Emitted when a pupil's stay in a subgroup begins, or gets its last day (a move to another subgroup
+    of the division, a withdrawal, a transfer to another class). One stay is one ``membership_id``; the
+    roster of a subgroup on a day holds the stays with ``from_on`` <= day <= ``until_on`` (or no end)."""
+
+    event_type = "contingent.subgroup.membership_changed.v1"
+
+    membership_id: uuid.UUID
+    subgroup_id: uuid.UUID
+    class_id: uuid.UUID
+    school_id: uuid.UUID
+    person_id: uuid.UUID
+    from_on: date
+    until_on: date | None = Field(description="The stay's last day; None while it lasts")
     occurred_at: datetime

@@ -1,0 +1,76 @@
+"""Events enrolment publishes about applications for a place in a school.
+
+``ApplicationAssignedToClassV1`` is internal: it carries the child's name, birth date and sex, which
+contingent needs to enrol the child, and so never goes to the partner exchange (partners get the
+status events, which carry ids and statuses only). SNILS travels only as its keyed hash.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from eschool.common.events.base import Event
+
+Sex = Literal["male", "female"]
+ApplicantKind = Literal["mother", "father", "legal_representative", "other"]
+
+
+class EnrolmentOrder(BaseModel):
+    """The school's order on the enrolment (приказ о зачислении)."""
+
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+    series: str | None = None
+    number: str
+    date: date
+
+
+class ApplicationChild(BaseModel):
+    """The child of an application, as contingent needs them to enrol (no contacts, no SNILS)."""
+
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+    last_name: str
+    first_name: str
+    middle_name: str | None = None
+    birth_date: date
+    sex: Sex
+    citizenship: str | None = Field(default=None, description="ISO 3166-1 alpha-2")
+    snils_hash: str | None = Field(default=None, description="Keyed hash of the child's SNILS, if declared")
+
+
+class ApplicationApplicant(BaseModel):
+    """The applicant, a guardian of the child; contingent links them to the pupil."""
+
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+    kind: ApplicantKind
+    last_name: str
+    first_name: str
+    middle_name: str | None = None
+    snils_hash: str | None = Field(default=None, description="Keyed hash of the applicant's SNILS, if known")
+
+
+class ApplicationAssignedToClassV1(Event):
+    """Emitted when an application is assigned to a class of the school (the school accepted it):
+    contingent enrols the child into that class once, then answers with ``contingent.pupil.enrolled.v1``
+    carrying ``application_id``, or with ``contingent.enrolment.refused.v1``."""
+
+    event_type = "enrolment.application.assigned_to_class.v1"
+
+    application_id: uuid.UUID
+    school_id: uuid.UUID
+    academic_year_id: uuid.UUID
+    class_id: uuid.UUID
+    enrol_on: date = Field(description="The first day of the child's stay in the school")
+    order: EnrolmentOrder
+    personal_file_number: str | None = Field(
+        default=None, description="The school's number for the personal file; None: contingent assigns one"
+    )
+    child: ApplicationChild
+    applicant: ApplicationApplicant | None = None
+    occurred_at: datetime
