@@ -17,6 +17,7 @@ from eschool.common.bus.memory import MemoryTransport
 from eschool.common.bus.tables import outbox_message
 from eschool.common.service import ServiceRuntime
 from eschool.common.testing.auth import TestIdentity
+from eschool.common.testing.events import Deliver, deliverer
 from eschool.contingent.app import service
 from eschool.contingent.settings import ContingentSettings
 
@@ -35,6 +36,12 @@ async def contingent(db_url: str) -> AsyncIterator[ServiceRuntime]:
         yield runtime
     finally:
         await runtime.stop()
+
+
+@pytest.fixture
+def deliver(contingent: ServiceRuntime) -> Deliver:
+    """Publish other services' events as their relays would; returns once contingent has settled them."""
+    return deliverer(contingent)
 
 
 @pytest_asyncio.fixture

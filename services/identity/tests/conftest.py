@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
@@ -16,10 +15,9 @@ from pydantic import SecretStr
 
 from eschool.common.auth import JwksVerifier, Role
 from eschool.common.bus.memory import MemoryTransport
-from eschool.common.events import Event
 from eschool.common.logging import configure_logging
 from eschool.common.service import ServiceRuntime
-from eschool.common.testing.events import event_message
+from eschool.common.testing.events import Deliver, deliverer
 from eschool.identity.api.deps import passwords_for
 from eschool.identity.app import service
 from eschool.identity.services.accounts import create_account
@@ -132,21 +130,7 @@ def debug_logs() -> Iterator[None]:
     structlog.reset_defaults()
 
 
-Deliver = Callable[..., Awaitable[None]]
-
-
 @pytest.fixture
 def deliver(identity: ServiceRuntime) -> Deliver:
     """Publish events as contingent's relay would, and wait until identity's consumer has settled them."""
-
-    async def send(*events: Event, event_id: uuid.UUID | None = None) -> None:
-        await identity.transport.publish(
-            [event_message(e, subject=uuid.uuid4(), event_id=event_id) for e in events]
-        )
-        for _ in range(200):
-            if not identity.transport.busy():  # type: ignore[attr-defined]
-                return
-            await asyncio.sleep(0.02)
-        raise AssertionError("identity did not settle the events")
-
-    return send
+    return deliverer(identity)

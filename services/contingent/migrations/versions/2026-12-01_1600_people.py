@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from alembic import op
 
 from eschool.common.db.base import UtcDateTime
+from eschool.common.db.migrations import foreign_key
 
 revision = "contingent0003"
 down_revision = "contingent0002"
@@ -17,11 +18,6 @@ depends_on = None
 
 ENROLLED_ONLY = "status = 'enrolled'"
 LINKED_ONLY = "unlinked_at IS NULL"
-
-
-def _fk(table: str, column: str, target: str) -> sa.ForeignKey:
-    referred, _ = target.split(".")
-    return sa.ForeignKey(target, name=f"fk_{table}_{column}_{referred}")
 
 
 def _stamps() -> list[sa.Column]:
@@ -54,18 +50,27 @@ def upgrade() -> None:
         "pupil_enrolment",
         sa.Column("pupil_enrolment_id", sa.Uuid, primary_key=True),
         sa.Column(
-            "school_id", sa.Uuid, _fk("pupil_enrolment", "school_id", "org_unit.org_unit_id"), nullable=False
+            "school_id",
+            sa.Uuid,
+            foreign_key("pupil_enrolment", "school_id", "org_unit.org_unit_id"),
+            nullable=False,
         ),
         sa.Column(
-            "person_id", sa.Uuid, _fk("pupil_enrolment", "person_id", "person.person_id"), nullable=False
+            "person_id",
+            sa.Uuid,
+            foreign_key("pupil_enrolment", "person_id", "person.person_id"),
+            nullable=False,
         ),
         sa.Column(
-            "class_id", sa.Uuid, _fk("pupil_enrolment", "class_id", "school_class.class_id"), nullable=False
+            "class_id",
+            sa.Uuid,
+            foreign_key("pupil_enrolment", "class_id", "school_class.class_id"),
+            nullable=False,
         ),
         sa.Column(
             "academic_year_id",
             sa.Uuid,
-            _fk("pupil_enrolment", "academic_year_id", "academic_year.academic_year_id"),
+            foreign_key("pupil_enrolment", "academic_year_id", "academic_year.academic_year_id"),
             nullable=False,
         ),
         sa.Column("personal_file_number", sa.String(30), nullable=False),
@@ -100,13 +105,13 @@ def upgrade() -> None:
         sa.Column(
             "pupil_person_id",
             sa.Uuid,
-            _fk("guardian_link", "pupil_person_id", "person.person_id"),
+            foreign_key("guardian_link", "pupil_person_id", "person.person_id"),
             nullable=False,
         ),
         sa.Column(
             "guardian_person_id",
             sa.Uuid,
-            _fk("guardian_link", "guardian_person_id", "person.person_id"),
+            foreign_key("guardian_link", "guardian_person_id", "person.person_id"),
             nullable=False,
         ),
         sa.Column("kind", sa.String(30), nullable=False),

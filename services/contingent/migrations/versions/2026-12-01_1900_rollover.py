@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 from eschool.common.db.base import UtcDateTime
+from eschool.common.db.migrations import reference
 
 revision = "contingent0006"
 down_revision = "contingent0005"
@@ -19,22 +20,13 @@ depends_on = None
 UNFINISHED = "status IN ('queued', 'running')"
 
 
-def _fk(table: str, column: str, target: str) -> sa.ForeignKey:
-    referred, _ = target.split(".")
-    return sa.ForeignKey(target, name=f"fk_{table}_{column}_{referred}")
-
-
-def _ref(table: str, column: str, target: str, *, nullable: bool = False) -> sa.Column:
-    return sa.Column(column, sa.Uuid, _fk(table, column, target), nullable=nullable)
-
-
 def upgrade() -> None:
     op.create_table(
         "rollover_job",
         sa.Column("rollover_job_id", sa.Uuid, primary_key=True),
-        _ref("rollover_job", "school_id", "org_unit.org_unit_id"),
-        _ref("rollover_job", "from_academic_year_id", "academic_year.academic_year_id"),
-        _ref("rollover_job", "to_academic_year_id", "academic_year.academic_year_id"),
+        reference("rollover_job", "school_id", "org_unit.org_unit_id"),
+        reference("rollover_job", "from_academic_year_id", "academic_year.academic_year_id"),
+        reference("rollover_job", "to_academic_year_id", "academic_year.academic_year_id"),
         sa.Column("class_ids", sa.JSON, nullable=True),
         sa.Column("promoted_on", sa.Date, nullable=False),
         sa.Column("order_series", sa.String(20), nullable=True),
@@ -64,13 +56,13 @@ def upgrade() -> None:
     op.create_table(
         "pupil_promotion",
         sa.Column("pupil_promotion_id", sa.Uuid, primary_key=True),
-        _ref("pupil_promotion", "rollover_job_id", "rollover_job.rollover_job_id"),
-        _ref("pupil_promotion", "pupil_enrolment_id", "pupil_enrolment.pupil_enrolment_id"),
-        _ref("pupil_promotion", "person_id", "person.person_id"),
-        _ref("pupil_promotion", "from_class_id", "school_class.class_id"),
-        _ref("pupil_promotion", "to_class_id", "school_class.class_id"),
+        reference("pupil_promotion", "rollover_job_id", "rollover_job.rollover_job_id"),
+        reference("pupil_promotion", "pupil_enrolment_id", "pupil_enrolment.pupil_enrolment_id"),
+        reference("pupil_promotion", "person_id", "person.person_id"),
+        reference("pupil_promotion", "from_class_id", "school_class.class_id"),
+        reference("pupil_promotion", "to_class_id", "school_class.class_id"),
         sa.Column("promoted_on", sa.Date, nullable=False),
-        _ref("pupil_promotion", "movement_id", "pupil_movement.pupil_movement_id"),
+        reference("pupil_promotion", "movement_id", "pupil_movement.pupil_movement_id"),
         sa.Column("created_at", UtcDateTime, nullable=False),
         sa.Column("cancelled_at", UtcDateTime, nullable=True),
         sa.Column("cancelled_by_user_id", sa.Uuid, nullable=True),

@@ -17,7 +17,9 @@ from eschool.contingent.api.pupils import pupils_router
 from eschool.contingent.api.rollover import rollover_router
 from eschool.contingent.api.search import search_router
 from eschool.contingent.api.staff import staff_router
+from eschool.contingent.api.subgroups import subgroups_router
 from eschool.contingent.api.years import years_router
+from eschool.contingent.consumers.scheduling import SCHEDULING_EVENTS
 from eschool.contingent.demo import DEMO_LINES, load_demo_region, stop_demo_loading
 from eschool.contingent.settings import ContingentSettings
 
@@ -36,6 +38,7 @@ def routers() -> list[APIRouter]:
         imports_router(),
         search_router(),
         rollover_router(),
+        subgroups_router(),
     ]
 
 
@@ -45,6 +48,7 @@ service = ServiceDefinition(
     settings=ContingentSettings,
     migrations=Path(__file__).resolve().parents[3] / "migrations",
     routers=routers,
+    consumers=[SCHEDULING_EVENTS],
     on_start=[load_demo_region],
     on_stop=[stop_demo_loading],
     demo_lines=DEMO_LINES,

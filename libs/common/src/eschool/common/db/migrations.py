@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+import sqlalchemy as sa
 from alembic import command, context
 from alembic.autogenerate import compare_metadata
 from alembic.config import Config
@@ -24,6 +25,18 @@ from sqlalchemy.ext.asyncio import create_async_engine
 
 from eschool.common.bus.tables import bus_metadata
 from eschool.common.db.engine import is_sqlite
+
+
+def foreign_key(table: str, column: str, target: str) -> sa.ForeignKey:
+    """A foreign key of ``table.column`` to ``target`` ("table.column"), named as the models' naming
+    convention names it (``fk_<table>_<column>_<referred table>``), for a migration's create_table."""
+    referred, _ = target.split(".")
+    return sa.ForeignKey(target, name=f"fk_{table}_{column}_{referred}")
+
+
+def reference(table: str, column: str, target: str, *, nullable: bool = False) -> sa.Column:
+    """A UUID column of ``table`` referring to ``target`` ("table.column"), with its named foreign key."""
+    return sa.Column(column, sa.Uuid, foreign_key(table, column, target), nullable=nullable)
 
 
 def alembic_config(script_location: Path | str, url: str) -> Config:

@@ -13,6 +13,7 @@ def metadata() -> MetaData:
         people,  # noqa: F401 - registers persons, enrolments, guardians
         rollover,  # noqa: F401 - registers rollover jobs and pupils' promotions
         staff,  # noqa: F401 - registers staff members' employments
+        subgroups,  # noqa: F401 - registers subgroups, their stays, the term dates
     )
     from eschool.contingent.db.models import Base
 

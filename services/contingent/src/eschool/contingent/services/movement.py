@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from eschool.common.auth import Principal, Role
 from eschool.common.db import UnitOfWork, utcnow
@@ -31,6 +31,7 @@ from eschool.contingent.domain.people import Order, Refusal, collecting
 from eschool.contingent.services.common import conflict_at, refused
 from eschool.contingent.services.people import pupil_for, pupil_not_found, today_in
 from eschool.contingent.services.scope import SCHOOL_WRITERS, require_school
+from eschool.contingent.services.subgroup_stays import leave_class
 
 log = get_logger(__name__)
 WITHDRAWN = "withdrawn"
@@ -106,6 +107,8 @@ async def withdraw_pupil(
         occurred_at=now,
     )
     uow.outbox.add(event, subject=person_id, school_id=enrolment.school_id)
+    after = form.withdrawn_on + timedelta(days=1)
+    await leave_class(uow, enrolment.class_id, person_id, after, now=now, actor_user_id=actor.user_id)
     await uow.commit()
     log.info("contingent.pupil.withdrawn", person_id=str(person_id), school_id=str(enrolment.school_id))
     return movement, True
@@ -140,6 +143,9 @@ async def transfer_pupil(
     movement = new_movement(enrolment, TRANSFER, day, order, actor=actor)
     movement.from_class_id, movement.to_class_id = enrolment.class_id, target.class_id
     uow.session.add(movement)
+    await leave_class(
+        uow, enrolment.class_id, person_id, day, now=movement.recorded_at, actor_user_id=actor.user_id
+    )
     enrolment.class_id = target.class_id
     enrolment.version, enrolment.updated_at = enrolment.version + 1, movement.recorded_at
     event = PupilTransferredV1(

@@ -1,0 +1,1 @@
+"""Contingent's consumers: what other services' events make contingent do."""
