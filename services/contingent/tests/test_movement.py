@@ -240,6 +240,12 @@ async def test_a_pupil_withdrawn_towards_another_school_is_accepted_there_as_the
     assert [p["person_id"] for p in roster] == [pupil]
     guardians = (await api.get(f"/v1/pupils/{pupil}/guardians", headers=school_b.admin)).json()["items"]
     assert [g["first_name"] for g in guardians] == ["Елена"]
+    # The mother's link is announced again in school B, where identity grants her the child.
+    links = [e["data"] for e in await published(contingent, "contingent.guardian.linked.v1")]
+    assert [(link["school_id"], link["pupil_person_id"]) for link in links] == [
+        (str(school.school_id), pupil),
+        (str(school_b.school_id), pupil),
+    ]
     assert await history(api, pupil, school_b.admin) == [
         ("enrolled", school.class_id),
         ("withdrawn", school.class_id),

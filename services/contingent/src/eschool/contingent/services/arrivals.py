@@ -6,12 +6,12 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from eschool.common.auth import Principal
 from eschool.common.db import UnitOfWork, utcnow
 from eschool.common.errors import Problem, not_found
-from eschool.common.events.contingent import PupilArrivedV1, PupilEnrolledV1
+from eschool.common.events.contingent import GuardianLinkedV1, PupilArrivedV1, PupilEnrolledV1
 from eschool.common.logging import get_logger
 from eschool.contingent.db.models import AcademicYear, OrgUnit, SchoolClass
 from eschool.contingent.db.movement import ARRIVAL, Movements, PupilMovement
@@ -110,6 +110,7 @@ async def accept_arrival(
     arrival.withdrawal_movement_id = withdrawal.pupil_movement_id
     uow.session.add(arrival)
     _announce(uow, enrolment, from_school_id=withdrawal.school_id)
+    await announce_links(uow, enrolment.person_id, enrolment.school_id, now=enrolment.created_at)
     await uow.commit()
     log.info("contingent.pupil.arrived", person_id=str(person_id), school_id=str(school_id))
     return Pupil(person, enrolment), True
@@ -192,3 +193,20 @@ def _announce(uow: UnitOfWork, enrolment: PupilEnrolment, *, from_school_id: uui
     enrolled = PupilEnrolledV1(**common, enrolled_on=enrolment.enrolled_on)
     for event in (arrived, enrolled):
         uow.outbox.add(event, subject=enrolment.person_id, school_id=enrolment.school_id)
+
+
+async def announce_links(
+    uow: UnitOfWork, pupil_id: uuid.UUID, school_id: uuid.UUID, *, now: datetime
+) -> None:
+    """The pupil's guardians, linked to them now, announced again in the school the pupil came to: the
+    links are the family's and travel with the pupil, but a guardian's access is granted per school."""
+    for link, guardian in await People(uow.session).guardians(pupil_id):
+        event = GuardianLinkedV1(
+            guardian_person_id=guardian.person_id,
+            pupil_person_id=pupil_id,
+            school_id=school_id,
+            kind=link.kind,  # type: ignore[arg-type]  # stored from a GuardianKind
+            snils_hash=guardian.snils_hash,
+            occurred_at=now,
+        )
+        uow.outbox.add(event, subject=guardian.person_id, school_id=school_id)

@@ -9,7 +9,8 @@ them, so those two read the pupil but are refused (403). Out of sight: 404; a cl
 
 An accepted arrival emits ``PupilArrivedV1`` (movement reports) and ``PupilEnrolledV1`` (rosters, such as
 the journal's, start a pupil from any enrolment and need not know how it came). A guardian's link is the
-family's, not the school's: movement never touches it.
+family's, not the school's: movement never changes it, and an accepted arrival announces it again in the
+receiving school (``GuardianLinkedV1``), where identity grants guardians their access per school.
 """
 
 from __future__ import annotations
