@@ -18,7 +18,7 @@ from eschool.common.service import ServiceRuntime
 from . import test_pupils
 from .conftest import As, published
 from .test_classes import add_class
-from .test_pupils import School, add_school_class, enrolled, snils_of
+from .test_pupils import School, add_school_class, enrol, enrolled, pupil_form, snils_of
 from .test_years import problem
 
 # The pupils' tests' fixtures, shared.
@@ -282,6 +282,48 @@ async def test_only_pupils_on_the_list_are_accepted_and_only_where_there_is_room
     assert problem(taken) == (409, "personal_file_number_taken", ["body.personal_file_number"])
     assert await published(contingent, ARRIVED) == []
     assert len((await arrivals(api, school_b.school_id, school_b.admin)).json()["items"]) == 1
+
+
+async def test_a_pupil_withdrawn_into_their_own_school_returns_with_the_same_personal_file(
+    api: httpx.AsyncClient, contingent: ServiceRuntime, as_: As, school: School
+) -> None:
+    """Seed 001, stage 1 of the year transition: repeated study, another form of education, the 9th grade
+    going on to the 10th are withdrawn into the school itself, then accepted there into a class."""
+    pupil = await enrolled(api, school, "12р")
+    graduated = leaving("school_of_region", "graduated", destination_school_id=str(school.school_id))
+    assert problem(await withdraw(api, pupil, school.admin, graduated))[:2] == (
+        422,
+        "destination_is_same_school",
+    )
+    repeat = leaving(
+        "school_of_region", "left_for_repeated_study", destination_school_id=str(school.school_id)
+    )
+    assert (await withdraw(api, pupil, school.admin, repeat)).status_code == 201
+    [listed] = (await arrivals(api, school.school_id, school.admin)).json()["items"]
+    assert (listed["person_id"], listed["from_school_id"]) == (pupil, str(school.school_id))
+    other = await add_school_class(api, school.tree, as_, school.school_id, "Б")
+    tomorrow = str(TODAY + timedelta(days=1))
+    back = accepting(other, "12р", arrived_on=tomorrow, education_form="home")
+    answer = await accept(api, other, pupil, back)
+    assert answer.status_code == 201, answer.text
+    card = answer.json()
+    assert (card["class_id"], card["personal_file_number"], card["status"]) == (
+        other.class_id,
+        "12р",
+        "enrolled",
+    )
+    assert (card["education_form"], card["enrolled_on"]) == ("home", tomorrow)
+    assert (await accept(api, other, pupil, back)).status_code == 200  # a retry
+    # Nobody else can take the number, which stays the pupil's.
+    taken = await enrol(api, school.class_id, school.admin, pupil_form(school, "12р", first_name="Ян"))
+    assert problem(taken)[:2] == (409, "personal_file_number_taken")
+    assert await history(api, pupil, school.admin) == [
+        ("enrolled", school.class_id),
+        ("withdrawn", school.class_id),
+        ("arrived", other.class_id),
+    ]
+    enrolments = [e["data"] for e in await published(contingent, ENROLLED)]
+    assert [(e["class_id"], e["enrolled_on"]) for e in enrolments][-1] == (other.class_id, tomorrow)
 
 
 async def test_a_pupil_moves_to_another_class_of_the_same_year(

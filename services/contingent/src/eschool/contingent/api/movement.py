@@ -16,7 +16,7 @@ from eschool.common.events.contingent import DestinationKind, WithdrawalReason
 from eschool.contingent.api.deps import Stamp, database_of
 from eschool.contingent.api.pupils import MaskedSnils, OrderFields, PupilRead, pupil_read
 from eschool.contingent.db.movement import PupilMovement
-from eschool.contingent.domain.people import MAX_FILE_NUMBER_LENGTH, Order, mask_snils
+from eschool.contingent.domain.people import MAX_FILE_NUMBER_LENGTH, EducationForm, Order, mask_snils
 from eschool.contingent.services.arrivals import Acceptance, Arrival, accept_arrival, arrivals_of
 from eschool.contingent.services.movement import (
     Transfer,
@@ -60,6 +60,9 @@ class AcceptanceCreate(BaseModel):
     arrived_on: dt.date
     personal_file_number: Annotated[str, Field(max_length=2 * MAX_FILE_NUMBER_LENGTH, examples=["45п"])]
     order: OrderFields
+    education_form: EducationForm | None = Field(
+        default=None, description="The form of education from now on (absent: the one the pupil had)"
+    )
 
 
 class MovementRead(BaseModel):
@@ -199,7 +202,9 @@ def movement_router() -> APIRouter:
         actor: CurrentPrincipal,
     ) -> PupilRead:
         """Accept a pupil from the arrivals list into a class of this school (the same person, a new stay)."""
-        form = Acceptance(body.class_id, body.arrived_on, body.personal_file_number, _order(body.order))
+        form = Acceptance(
+            body.class_id, body.arrived_on, body.personal_file_number, _order(body.order), body.education_form
+        )
         async with database_of(request).uow() as uow:
             pupil, created = await accept_arrival(uow, school_id, person_id, form, actor=actor)
         response.status_code = 201 if created else 200

@@ -47,6 +47,7 @@ class Acceptance:
     arrived_on: date
     personal_file_number: str
     order: Order
+    education_form: str | None = None  # None: the form the pupil had
 
 
 @dataclass(frozen=True)
@@ -100,17 +101,21 @@ async def accept_arrival(
     withdrawal, left, person = listed[0]
     await people.lock_class(school_class.class_id)
     await check_room(uow, school_class, "body.class_id")
-    if await people.by_file_number(school_id, form.personal_file_number) is not None:
+    holder = await people.by_file_number(school_id, form.personal_file_number)
+    if holder is not None and holder.pupil_enrolment_id != left.pupil_enrolment_id:
         raise file_number_taken()
-    enrolment = _enrolment(school_class, left, form, digest, actor)
-    uow.session.add(enrolment)
+    if left.school_id == school_id:
+        enrolment = _returned(left, school_class, form, digest)
+    else:
+        enrolment = _enrolment(school_class, left, form, digest, actor)
+        uow.session.add(enrolment)
     await flush_enrolment(uow, person_field="path.person_id")
     arrival = new_movement(enrolment, ARRIVAL, form.arrived_on, form.order, actor=actor)
     arrival.from_class_id, arrival.to_class_id = withdrawal.from_class_id, school_class.class_id
     arrival.withdrawal_movement_id = withdrawal.pupil_movement_id
     uow.session.add(arrival)
     _announce(uow, enrolment, from_school_id=withdrawal.school_id)
-    await announce_links(uow, enrolment.person_id, enrolment.school_id, now=enrolment.created_at)
+    await announce_links(uow, enrolment.person_id, enrolment.school_id, now=enrolment.updated_at)
     await uow.commit()
     log.info("contingent.pupil.arrived", person_id=str(person_id), school_id=str(school_id))
     return Pupil(person, enrolment), True
@@ -140,7 +145,7 @@ def _checked(form: Acceptance, year: AcademicYear, withdrawn_on: date, today: da
         )
     except Refusal as refusal:
         raise refused(*refusal.broken) from None
-    return Acceptance(form.class_id, day, number, order)
+    return Acceptance(form.class_id, day, number, order, form.education_form)
 
 
 async def _answer_retry(uow: UnitOfWork, accepted: PupilMovement, digest: str) -> tuple[Pupil, bool]:
@@ -165,7 +170,8 @@ def _enrolment(
         class_id=school_class.class_id,
         academic_year_id=school_class.academic_year_id,
         personal_file_number=form.personal_file_number,
-        education_form=left.education_form,  # the form of education travels with the pupil
+        # The form of education travels with the pupil, unless the receiving school changes it.
+        education_form=form.education_form or left.education_form,
         enrolled_on=form.arrived_on,
         order_series=form.order.series,
         order_number=form.order.number,
@@ -180,6 +186,25 @@ def _enrolment(
     )
 
 
+def _returned(
+    left: PupilEnrolment, school_class: SchoolClass, form: Acceptance, digest: str
+) -> PupilEnrolment:
+    """The stay in the school reopened for a pupil withdrawn into their own school (seed 001: repeated
+    study, another form of education or curriculum, the 9th grade going on to the 10th): the same
+    personal file, from the day of the return; the history keeps the withdrawal and the return."""
+    left.status, left.withdrawn_on = ENROLLED, None
+    left.class_id, left.academic_year_id = school_class.class_id, school_class.academic_year_id
+    left.enrolled_on, left.personal_file_number = form.arrived_on, form.personal_file_number
+    left.education_form = form.education_form or left.education_form
+    left.order_series, left.order_number, left.order_date = (
+        form.order.series,
+        form.order.number,
+        form.order.date,
+    )
+    left.form_digest, left.version, left.updated_at = digest, left.version + 1, utcnow()
+    return left
+
+
 def _announce(uow: UnitOfWork, enrolment: PupilEnrolment, *, from_school_id: uuid.UUID) -> None:
     """Arrived for the movement reports, enrolled for the rosters (see ``services.movement``)."""
     common = {
@@ -187,7 +212,7 @@ def _announce(uow: UnitOfWork, enrolment: PupilEnrolment, *, from_school_id: uui
         "school_id": enrolment.school_id,
         "class_id": enrolment.class_id,
         "academic_year_id": enrolment.academic_year_id,
-        "occurred_at": enrolment.created_at,
+        "occurred_at": enrolment.updated_at,
     }
     arrived = PupilArrivedV1(**common, from_school_id=from_school_id, arrived_on=enrolment.enrolled_on)
     enrolled = PupilEnrolledV1(**common, enrolled_on=enrolment.enrolled_on)

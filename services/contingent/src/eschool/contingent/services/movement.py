@@ -35,6 +35,11 @@ from eschool.contingent.services.scope import SCHOOL_WRITERS, require_school
 from eschool.contingent.services.subgroup_stays import leave_class
 
 log = get_logger(__name__)
+# The reasons a pupil is withdrawn into their own school (seed 001, the year transition, stage 1), to be
+# accepted there again from its arrivals list into the class of the new year.
+RETURN_REASONS = frozenset(
+    {"left_for_repeated_study", "changed_form_of_education", "individual_plan", "other"}
+)
 WITHDRAWN = "withdrawn"
 MOVEMENT_WRITERS = (Role.school_admin, Role.director)
 _ORDER_COLUMNS = ("order_series", "order_number", "order_date")
@@ -268,8 +273,12 @@ async def _checked_withdrawal(
             raise Violation(field, "value_required", "Укажите школу региона, в которую выбывает ученик")
         if not target or target.kind != "school" or target.closed_at is not None:
             raise Violation(field, "destination_school_not_found", "Открытая школа региона не найдена")
-        if target.org_unit_id == enrolment.school_id:
-            raise Violation(field, "destination_is_same_school", "Ученик выбывает из этой же школы")
+        if target.org_unit_id == enrolment.school_id and form.reason not in RETURN_REASONS:
+            detail = (
+                "В свою же школу выбывают только оставленные на повторное обучение, перешедшие на другую "
+                "форму обучения или учебный план, и по другим причинам (например, 9 класс — в 10 класс)"
+            )
+            raise Violation(field, "destination_is_same_school", detail)
         return target.org_unit_id
 
     try:
