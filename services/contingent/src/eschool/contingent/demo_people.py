@@ -23,9 +23,9 @@ from datetime import date, timedelta
 from eschool.common.demo import demo_id
 from eschool.common.snils import snils_checksum
 from eschool.contingent.domain.people import Enrolment, Order, PersonCard, PersonName
+from eschool.contingent.domain.staff import HireForm
 from eschool.contingent.services.guardians import GuardianForm
 from eschool.contingent.services.pupils import EnrolmentForm
-from eschool.contingent.services.staff import HireForm
 
 # Surnames in -ов, -ев, -ин: the feminine form adds «а».
 SURNAMES = (

@@ -14,6 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field, SecretStr
 
 from eschool.common.auth import CurrentPrincipal
 from eschool.contingent.api.deps import Stamp, database_of, settings_of
+from eschool.contingent.api.workbooks import XLSX_ANSWER, xlsx_download
 from eschool.contingent.domain.people import (
     MAX_FILE_NUMBER_LENGTH,
     MAX_NAME_LENGTH,
@@ -26,6 +27,7 @@ from eschool.contingent.domain.people import (
     format_snils,
     mask_snils,
 )
+from eschool.contingent.services.exports import class_list_file
 from eschool.contingent.services.people import Pupil, SnilsKeys, disclose_snils, pupil_for
 from eschool.contingent.services.pupils import EnrolmentForm, class_pupils, enrol_pupil
 
@@ -175,6 +177,14 @@ def pupils_router() -> APIRouter:
         async with database_of(request).uow() as uow:
             pupils = await class_pupils(uow, class_id, actor=actor)
         return ClassPupils(items=[pupil_read(p) for p in pupils])
+
+    @router.get("/classes/{class_id}/pupils/export", response_class=Response, responses=XLSX_ANSWER)
+    async def export_pupils(class_id: uuid.UUID, request: Request, actor: CurrentPrincipal) -> Response:
+        """The class list as a workbook titled with the school, the class and the year (no SNILS, no
+        contacts), for those who read the class list."""
+        async with database_of(request).uow() as uow:
+            file = await class_list_file(uow, class_id, actor=actor)
+        return xlsx_download(file)
 
     @router.get("/pupils/{person_id}")
     async def read_pupil(person_id: uuid.UUID, request: Request, actor: CurrentPrincipal) -> PupilRead:

@@ -15,12 +15,13 @@ from pydantic import BaseModel, ConfigDict, Field
 from eschool.common.auth import CurrentPrincipal
 from eschool.contingent.api.deps import Stamp, database_of, settings_of
 from eschool.contingent.api.pupils import MaskedSnils, Name, SexText, Snils
+from eschool.contingent.api.staff_workbooks import staff_workbooks_router
 from eschool.contingent.db.staff import MAX_POSITION_LENGTH, MAX_REASON_LENGTH
 from eschool.contingent.domain.people import PersonCard, PersonName, Sex, mask_snils
+from eschool.contingent.domain.staff import HireForm
 from eschool.contingent.services.people import SnilsKeys
 from eschool.contingent.services.staff import (
     Employee,
-    HireForm,
     dismiss_staff,
     employee_for,
     hire_staff,
@@ -112,8 +113,9 @@ def _form(body: StaffCreate) -> HireForm:
 
 
 def staff_router() -> APIRouter:
-    """Routes under /v1/schools/{school_id}/staff and /v1/staff/{staff_employment_id}."""
+    """Routes under /v1/schools/{school_id}/staff (with its workbooks) and /v1/staff/{staff_employment_id}."""
     router = APIRouter(prefix="/v1", tags=["staff"])
+    router.include_router(staff_workbooks_router())
 
     @router.post("/schools/{school_id}/staff", status_code=201, responses={200: {"description": "A retry"}})
     async def hire(

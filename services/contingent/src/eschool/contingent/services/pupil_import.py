@@ -10,22 +10,17 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
-
-from anyio import to_thread
 
 from eschool.common.auth import Principal
 from eschool.common.db import UnitOfWork
-from eschool.common.errors import FieldError, Problem, unprocessable
 from eschool.common.logging import get_logger
 from eschool.contingent.db.models import AcademicYear, SchoolClass
 from eschool.contingent.db.people import ENROLLED, People
 from eschool.contingent.domain.people import Enrolment, Order, PersonCard, Refusal, form_digest
 from eschool.contingent.domain.pupil_import import (
+    COLUMNS,
     ImportRow,
     Known,
-    RowError,
-    UnreadableFile,
     duplicate_numbers,
     overflow,
     read_workbook,
@@ -33,35 +28,13 @@ from eschool.contingent.domain.pupil_import import (
     taken,
     template_workbook,
 )
+from eschool.contingent.domain.xlsx import ImportReport, RowError
 from eschool.contingent.services.people import card_of, today_in
 from eschool.contingent.services.pupils import EnrolmentForm, add_enrolment, check_form, class_to_enrol_into
+from eschool.contingent.services.workbooks import read_upload, refused_import
 
 log = get_logger(__name__)
 Checked = tuple[int, PersonCard, Enrolment]
-
-
-@dataclass(frozen=True)
-class ImportReport:
-    """The file's verdict: rows read, every error, how many pupils it enrols and how many are there."""
-
-    rows: int
-    errors: list[RowError]
-    would_enrol: int
-    already_enrolled: int
-
-    @property
-    def valid(self) -> bool:
-        """Whether the file may be imported."""
-        return not self.errors
-
-    def as_dict(self) -> dict[str, Any]:
-        """The report as the API and a refused import's problem show it."""
-        errors = [
-            {"row": e.row, "column": e.column, "field": e.field, "code": e.code, "message": e.message}
-            for e in self.errors
-        ]
-        counts = {"would_enrol": self.would_enrol, "already_enrolled": self.already_enrolled}
-        return {"rows": self.rows, "valid": self.valid, "errors": errors, **counts}
 
 
 @dataclass
@@ -76,21 +49,20 @@ async def import_pupils(
 ) -> ImportReport:
     """Judge the file whole; unless a dry run, enrol all its new rows in one transaction, or none (422)."""
     school_class, year, school = await class_to_enrol_into(uow, class_id, actor=actor, lock=not dry_run)
-    try:
-        # openpyxl parses on the CPU: a thread keeps the event loop answering other requests meanwhile.
-        rows = await to_thread.run_sync(read_workbook, content)
-    except UnreadableFile as error:
-        raise unprocessable("import_file_unreadable", str(error)) from None
+    rows = await read_upload(read_workbook, content)
     report, new = await _judged(uow, rows, school_class, year, today_in(school))
     if dry_run:
         return report
     if not report.valid:
-        raise _refused(report)
+        detail = (
+            f"В файле ошибок: {len(report.errors)}. Никто не зачислен: исправьте файл и загрузите его снова"
+        )
+        raise refused_import(report, detail, whole="class")
     for _, card, enrolment in new:
         digest = form_digest(class_id, card, enrolment, None)
         await add_enrolment(uow, school_class, card, enrolment, None, digest=digest, actor=actor)
     await uow.commit()
-    skipped = report.already_enrolled
+    skipped = report.counts["already_enrolled"]
     log.info("contingent.pupils.imported", class_id=str(class_id), enrolled=len(new), skipped=skipped)
     return report
 
@@ -127,7 +99,8 @@ async def _judged(
     size = await People(uow.session).class_size(school_class.class_id)
     plan.errors.extend(overflow(len(plan.new), size, school_class.max_size))
     plan.errors.sort(key=lambda e: (e.row is None, e.row or 0))
-    return ImportReport(len(rows), plan.errors, len(plan.new), plan.already), plan.new
+    counts = {"would_enrol": len(plan.new), "already_enrolled": plan.already}
+    return ImportReport(len(rows), plan.errors, counts, COLUMNS), plan.new
 
 
 def _place(plan: _Plan, row: Checked, known: dict[str, Known], class_id: uuid.UUID) -> None:
@@ -152,14 +125,3 @@ async def _known(uow: UnitOfWork, school_id: uuid.UUID, numbers: set[str]) -> di
         )
         for enrolment, person in await People(uow.session).by_file_numbers(school_id, numbers)
     }
-
-
-def _refused(report: ImportReport) -> Problem:
-    detail = f"В файле ошибок: {len(report.errors)}. Никто не зачислен: исправьте файл и загрузите его снова"
-    problem = unprocessable("import_file_invalid", detail)
-    problem.extra["report"] = report.as_dict()
-    problem.errors.extend(
-        FieldError(f"file.{'class' if e.row is None else e.row}.{e.field}", e.code, e.message)
-        for e in report.errors
-    )
-    return problem

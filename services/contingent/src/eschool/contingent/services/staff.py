@@ -12,7 +12,7 @@ the teacher's journals and thematic plans before a dismissal waits for the servi
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy.exc import IntegrityError
@@ -24,16 +24,14 @@ from eschool.common.events.contingent import StaffDismissedV1, StaffHiredV1
 from eschool.common.logging import get_logger
 from eschool.contingent.db.models import OrgUnit
 from eschool.contingent.db.people import Person, ProtectedSnils, SnilsKeys
-from eschool.contingent.db.staff import MAX_POSITION_LENGTH, MAX_REASON_LENGTH, Staff, StaffEmployment
+from eschool.contingent.db.staff import MAX_REASON_LENGTH, Staff, StaffEmployment
 from eschool.contingent.domain.classes import Violation
 from eschool.contingent.domain.people import (
     PersonCard,
     Refusal,
-    check_person,
-    check_snils,
     collecting,
-    years_between,
 )
+from eschool.contingent.domain.staff import HireForm, check_hire
 from eschool.contingent.services.common import conflict_at, refused
 from eschool.contingent.services.people import name_of, person_for, today_in
 from eschool.contingent.services.scope import SCHOOL_READERS, SCHOOL_WRITERS, jurisdiction_of, require_school
@@ -41,17 +39,6 @@ from eschool.contingent.services.scope import SCHOOL_READERS, SCHOOL_WRITERS, ju
 log = get_logger(__name__)
 # The Labour Code's lowest age of employment (art. 63, with a parent's consent): a younger staff member
 # is a typo in the birth date.
-MIN_STAFF_AGE_YEARS = 14
-
-
-@dataclass(frozen=True)
-class HireForm:
-    """The staff member's card, position and first day, their SNILS as typed (never shown, never logged)."""
-
-    person: PersonCard
-    position: str
-    hired_on: date
-    snils: str | None = field(default=None, repr=False)
 
 
 @dataclass(frozen=True)
@@ -120,21 +107,37 @@ async def hire_staff(
 ) -> tuple[Employee, bool]:
     """Employ a person in the school by form; True if hired now, False for a retry of the same form."""
     school = await school_of_staff(uow, actor, school_id, write=True)
+    await Staff(uow.session).lock_school(school_id)
+    try:
+        checked = check_hire(form, today_in(school))
+    except Refusal as refusal:
+        raise refused(*refusal.broken) from None
+    employee, created = await add_employment(uow, school_id, checked, actor=actor, keys=keys)
+    if created:
+        await uow.commit()
+        _log("contingent.staff.hired", employee.employment)
+    return employee, created
+
+
+async def add_employment(
+    uow: UnitOfWork, school_id: uuid.UUID, checked: HireForm, *, actor: Principal, keys: SnilsKeys
+) -> tuple[Employee, bool]:
+    """Employ the person of a checked form in the (locked) school with its StaffHiredV1; the caller
+    commits. False: the form repeats an employment the school has (nothing changed)."""
     staff = Staff(uow.session)
-    await staff.lock_school(school_id)
-    card, position, digits = _checked(form, today_in(school))
-    snils = keys.protect(digits) if digits else None
+    card, position, hired_on = checked.person, checked.position, checked.hired_on
+    snils = keys.protect(checked.snils) if checked.snils else None
     now = utcnow()
     person = await _namesake(staff, school_id, card, snils) or await person_for(uow, card, snils, now=now)
     existing = await staff.employment(school_id, person.person_id)
     if existing is not None:
-        return Employee(person, _retried(existing, position, form.hired_on)), False
+        return Employee(person, _retried(existing, position, hired_on)), False
     employment = StaffEmployment(
         staff_employment_id=uuid.uuid4(),
         school_id=school_id,
         person_id=person.person_id,
         position=position,
-        hired_on=form.hired_on,
+        hired_on=hired_on,
         hired_by_user_id=actor.user_id,
         created_at=now,
         updated_at=now,
@@ -143,8 +146,6 @@ async def hire_staff(
     uow.session.add(employment)
     await _flush(uow)
     _announce_hire(uow, person, employment)
-    await uow.commit()
-    _log("contingent.staff.hired", employment)
     return Employee(person, employment), True
 
 
@@ -235,34 +236,6 @@ def _retried(existing: StaffEmployment, position: str, hired_on: date) -> StaffE
 
 def _already_employed() -> Problem:
     return conflict_at("staff_already_employed", "Этот человек уже работает в школе", "body.snils")
-
-
-def _checked(form: HireForm, today: date) -> tuple[PersonCard, str, str | None]:
-    def position() -> str:
-        value = " ".join(form.position.split())
-        if not value:
-            raise Violation("position", "value_required", "Укажите должность")
-        if len(value) > MAX_POSITION_LENGTH:
-            raise Violation("position", "position_too_long", f"Не длиннее {MAX_POSITION_LENGTH} символов")
-        return value
-
-    def age() -> None:
-        born = form.person.birth_date
-        # Only against a birth date that is itself possible (check_person refuses the others).
-        if born is not None and born <= today and years_between(born, form.hired_on) < MIN_STAFF_AGE_YEARS:
-            detail = f"Сотруднику на дату приёма меньше {MIN_STAFF_AGE_YEARS} лет: проверьте дату рождения"
-            raise Violation("birth_date", "staff_too_young", detail)
-
-    try:
-        card, digits, checked_position, _ = collecting(
-            lambda: check_person(form.person, today=today, birth_required=True),
-            lambda: check_snils(form.snils),
-            position,
-            age,
-        )
-    except Refusal as refusal:
-        raise refused(*refusal.broken) from None
-    return card, checked_position, digits
 
 
 def _checked_dismissal(
