@@ -19,6 +19,7 @@ from eschool.contingent.api.search import search_router
 from eschool.contingent.api.staff import staff_router
 from eschool.contingent.api.subgroups import subgroups_router
 from eschool.contingent.api.years import years_router
+from eschool.contingent.consumers.enrolment import ENROLMENT_EVENTS
 from eschool.contingent.consumers.scheduling import SCHEDULING_EVENTS
 from eschool.contingent.demo import DEMO_LINES, load_demo_region, stop_demo_loading
 from eschool.contingent.settings import ContingentSettings
@@ -48,7 +49,7 @@ service = ServiceDefinition(
     settings=ContingentSettings,
     migrations=Path(__file__).resolve().parents[3] / "migrations",
     routers=routers,
-    consumers=[SCHEDULING_EVENTS],
+    consumers=[ENROLMENT_EVENTS, SCHEDULING_EVENTS],
     on_start=[load_demo_region],
     on_stop=[stop_demo_loading],
     demo_lines=DEMO_LINES,

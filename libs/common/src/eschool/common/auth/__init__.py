@@ -11,7 +11,14 @@ from eschool.common.auth.deps import (
     require_scopes,
 )
 from eschool.common.auth.jwks import InvalidToken, JwksVerifier, TokenReason
-from eschool.common.auth.principal import ROLE_TITLES, Principal, Role, RoleBinding, principal_from_claims
+from eschool.common.auth.principal import (
+    ROLE_TITLES,
+    Principal,
+    Role,
+    RoleBinding,
+    principal_from_claims,
+    service_principal,
+)
 
 __all__ = [
     "ROLE_TITLES",
@@ -30,4 +37,5 @@ __all__ = [
     "principal_from_claims",
     "require_roles",
     "require_scopes",
+    "service_principal",
 ]

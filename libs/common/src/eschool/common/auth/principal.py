@@ -31,6 +31,8 @@ from eschool.common.logging import get_logger
 log = get_logger(__name__)
 
 CLIENT_SUBJECT_PREFIX = "client:"
+# A service acting on its own (on an event); no registered client's id holds a colon.
+SERVICE_CLIENT_PREFIX = "service:"
 
 
 class Role(StrEnum):
@@ -116,6 +118,20 @@ class Principal:
     def has_scopes(self, *scopes: str) -> bool:
         """True if the caller was granted every one of ``scopes``."""
         return self.scopes.issuperset(scopes)
+
+
+def service_principal(service: str, *bindings: RoleBinding) -> Principal:
+    """The service itself as the actor of work an event asks for: no user, no person, a machine client
+    named ``service:<service>`` holding only ``bindings`` (the rights that work needs, where it needs
+    them), so the use case's own access checks hold for it as for anyone, and what it writes names no
+    user."""
+    return Principal(
+        user_id=None,
+        person_id=None,
+        client_id=SERVICE_CLIENT_PREFIX + service,
+        bindings=bindings,
+        scopes=frozenset(),
+    )
 
 
 def principal_from_claims(claims: Mapping[str, Any]) -> Principal:

@@ -8,6 +8,7 @@ from sqlalchemy import MetaData
 def metadata() -> MetaData:
     """Contingent's whole schema, every model module imported (migrations and the drift test use it)."""
     from eschool.contingent.db import (
+        applications,  # noqa: F401 - registers the outcomes of enrolment applications
         movement,  # noqa: F401 - registers pupils' movement history
         org_history,  # noqa: F401 - registers the history table
         people,  # noqa: F401 - registers persons, enrolments, guardians

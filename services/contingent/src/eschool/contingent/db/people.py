@@ -152,11 +152,12 @@ class UnreadableSnilsError(Exception):
 
 @dataclass(frozen=True)
 class ProtectedSnils:
-    """A SNILS as it is stored: its keyed hash, its ciphertext, its check digits."""
+    """A SNILS as it is stored: its keyed hash, its ciphertext, its check digits. Only the hash when
+    another service sent just that (an application): the person is found, the number is not shown."""
 
     hash: str
-    ciphertext: str = field(repr=False)
-    tail: str
+    ciphertext: str | None = field(default=None, repr=False)
+    tail: str | None = None
 
 
 class SnilsKeys:

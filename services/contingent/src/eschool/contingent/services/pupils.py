@@ -103,8 +103,10 @@ async def add_enrolment(
     *,
     digest: str,
     actor: Principal,
+    application_id: uuid.UUID | None = None,
 ) -> Pupil:
-    """Add a checked enrolment into the (locked) class and its PupilEnrolledV1; the caller commits."""
+    """Add a checked enrolment into the (locked) class and its PupilEnrolledV1 (naming the application it
+    carries out, if any); the caller commits."""
     now = utcnow()
     person = await person_for(uow, card, snils, now=now)
     # Without a SNILS the person is a new one, never enrolled: no query (a file imports a thousand).
@@ -129,6 +131,7 @@ async def add_enrolment(
         class_id=row.class_id,
         academic_year_id=row.academic_year_id,
         enrolled_on=row.enrolled_on,
+        application_id=application_id,
         occurred_at=now,
     )
     uow.outbox.add(event, subject=person.person_id, school_id=row.school_id)
@@ -212,7 +215,7 @@ def file_number_taken() -> Problem:
 
 
 def _already_enrolled(field: str = "body.snils") -> Problem:
-    detail = "Ученик уже зачислен в другую школу: сначала оформите его выбытие"
+    detail = "Ученик уже числится в школе (в этой или другой): сначала оформите его выбытие"
     return conflict_at("pupil_already_enrolled", detail, field)
 
 
