@@ -242,7 +242,9 @@ async def test_restored_from_the_register_and_announced_as_hired_again(
     card = restored.json()
     assert (card["dismissed_on"], card["dismissal_reason"], card["version"]) == (None, None, 3)
     first, again = await published(contingent, HIRED)
-    assert again["data"] | {"occurred_at": None} == first["data"] | {"occurred_at": None}
+    assert (first["data"]["restored"], again["data"]["restored"]) == (False, True)
+    same = {"occurred_at": None, "restored": None}
+    assert again["data"] | same == first["data"] | same
     assert (await api.get(staff_of(school.school_id), headers=school.admin)).json()["items"] == [card]
 
 

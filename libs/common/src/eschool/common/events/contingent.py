@@ -90,6 +90,7 @@ class StaffHiredV1(Event):
     person_id: uuid.UUID
     school_id: uuid.UUID
     snils_hash: str | None = Field(default=None, description="Keyed hash of the SNILS, if known")
+    restored: bool = Field(default=False, description="True: restored from the register of the dismissed")
     occurred_at: datetime
 
 

@@ -190,16 +190,22 @@ async def restore_staff(uow: UnitOfWork, employment_id: uuid.UUID, *, actor: Pri
     now = utcnow()
     employment.dismissed_on = employment.dismissal_reason = employment.dismissed_by_user_id = None
     employment.version, employment.updated_at = employment.version + 1, now
-    _announce_hire(uow, employee.person, employment)
+    _announce_hire(uow, employee.person, employment, restored=True)
     await uow.commit()
     _log("contingent.staff.restored", employment)
     return employee
 
 
-def _announce_hire(uow: UnitOfWork, person: Person, employment: StaffEmployment) -> None:
+def _announce_hire(
+    uow: UnitOfWork, person: Person, employment: StaffEmployment, *, restored: bool = False
+) -> None:
     school_id = employment.school_id
     event = StaffHiredV1(
-        person_id=person.person_id, school_id=school_id, snils_hash=person.snils_hash, occurred_at=utcnow()
+        person_id=person.person_id,
+        school_id=school_id,
+        snils_hash=person.snils_hash,
+        restored=restored,
+        occurred_at=utcnow(),
     )
     uow.outbox.add(event, subject=person.person_id, school_id=school_id)
 
