@@ -21,6 +21,7 @@ from eschool.contingent.app import service
 from eschool.contingent.db.models import OrgUnit, SchoolClass
 from eschool.contingent.db.people import ENROLLED, GuardianLink, Person, PupilEnrolment
 from eschool.contingent.db.staff import StaffEmployment
+from eschool.contingent.db.subgroups import Subgroup, SubgroupMembership
 from eschool.contingent.demo import CLASSES, DEMO_SCHOOLS, demo_loaded, school_year_of
 from eschool.contingent.demo_people import (
     DEMO_DIRECTOR,
@@ -36,7 +37,16 @@ from eschool.contingent.settings import ContingentSettings
 
 from .conftest import published
 
-TABLES = (Person, PupilEnrolment, GuardianLink, StaffEmployment, SchoolClass, OrgUnit)
+TABLES = (
+    Person,
+    PupilEnrolment,
+    GuardianLink,
+    StaffEmployment,
+    SchoolClass,
+    OrgUnit,
+    Subgroup,
+    SubgroupMembership,
+)
 
 
 async def start(tmp_path: Path) -> ServiceRuntime:
@@ -205,3 +215,22 @@ async def test_no_snils_appears_in_clear_in_the_outbox(demo: tuple[dict[str, int
     assert len(numbers) >= (hashed or 0), "every SNILS stored is one of the demo's"
     text = "\n".join(json.dumps(envelope) for envelope in envelopes)
     assert not [number for number in numbers if number in text or number[:9] in text]
+
+
+async def test_classes_2_to_11_are_divided_in_two_for_english(
+    demo: tuple[dict[str, int], ServiceRuntime],
+) -> None:
+    _, runtime = demo
+    async with runtime.database.uow() as uow:
+        groups = (await uow.session.execute(select(Subgroup.class_id, Subgroup.subgroup_id))).all()
+        stays = (await uow.session.execute(select(SubgroupMembership.subgroup_id))).scalars().all()
+        pupils = await uow.session.scalar(
+            select(func.count())
+            .select_from(PupilEnrolment)
+            .join(SchoolClass, SchoolClass.class_id == PupilEnrolment.class_id)
+            .where(PupilEnrolment.status == ENROLLED, SchoolClass.grade >= 2)
+        )
+    divided = {class_id for class_id, _ in groups}
+    assert len(groups) == 2 * len(divided) == 2 * len(DEMO_SCHOOLS) * sum(1 for g, _ in CLASSES if g >= 2)
+    assert len(stays) == pupils  # every pupil of grades 2 to 11 in one of their class's two groups
+    assert all(stays.count(subgroup_id) >= 10 for _, subgroup_id in groups)

@@ -34,6 +34,7 @@ from eschool.contingent.demo_people import (
     fixed_people,
     school_staff,
 )
+from eschool.contingent.demo_subgroups import divide_demo_class
 from eschool.contingent.domain.classes import ClassCard
 from eschool.contingent.domain.people import PersonCard, form_digest
 from eschool.contingent.services.classes import assign_class_teacher, create_class
@@ -187,6 +188,7 @@ async def load_demo_school(
     for (grade, letter), (class_id, _) in sorted(classes.items()):
         pupils = class_pupils(school_no, first_year, grade, letter)
         await _enrol_class(runtime, class_id, pupils, actor=actor, keys=keys)
+        await divide_demo_class(runtime, class_id, actor=actor)
 
 
 async def _classes_of(
@@ -331,5 +333,6 @@ def _school_admin(school_id: uuid.UUID) -> Principal:
 
 DEMO_LINES = (
     "demo region: one municipality, schools «СШ № 1», «Лицей № 2», «Гимназия № 3», classes 1 А to 11 Б "
-    "of this academic year, 22-27 pupils a class with their parents, each school's staff",
+    "of this academic year, 22-27 pupils a class with their parents, each school's staff, classes 2 to 11 "
+    "divided in two for English",
 )
