@@ -84,6 +84,8 @@ DEMO_SCHOOLS = (
 
 log = get_logger(__name__)
 _REST_ATTRIBUTE = "_demo_rest_task"
+_STOP_ATTRIBUTE = "_demo_stop"
+STOP_WITHIN_S = 20.0
 
 
 def school_year_of(day: date) -> str:
@@ -112,18 +114,34 @@ async def load_demo_region(runtime: ServiceRuntime) -> None:
     # The first school, where the demo accounts work, before the service answers; the other two after,
     # so that make run is up in seconds. Stopped half-way, the next start completes them (idempotent).
     await load_demo_school(runtime, 1, DEMO_SCHOOLS[0].school_id, first_year)
+    setattr(runtime, _STOP_ATTRIBUTE, asyncio.Event())
     setattr(runtime, _REST_ATTRIBUTE, asyncio.create_task(_load_the_rest(runtime, first_year)))
 
 
 async def _load_the_rest(runtime: ServiceRuntime, first_year: int) -> None:
     for school_no, school in enumerate(DEMO_SCHOOLS[1:], start=2):
         await load_demo_school(runtime, school_no, school.school_id, first_year)
+        if _stopping(runtime):
+            return
     log.info("contingent.demo.loaded", schools=len(DEMO_SCHOOLS))
 
 
 async def stop_demo_loading(runtime: ServiceRuntime) -> None:
-    """At stop: the background loading of the demo's other schools ends before the database closes."""
-    await cancel_and_wait(getattr(runtime, _REST_ATTRIBUTE, None))
+    """At stop: the background loading of the demo's other schools ends before the database closes, at
+    the end of the transaction it is in (a transaction cancelled halfway can leave an SQLite connection
+    that never closes), or, if that takes too long, cancelled."""
+    task = getattr(runtime, _REST_ATTRIBUTE, None)
+    if task is None:
+        return
+    getattr(runtime, _STOP_ATTRIBUTE).set()
+    await asyncio.wait({task}, timeout=STOP_WITHIN_S)
+    await cancel_and_wait(task)
+
+
+def _stopping(runtime: ServiceRuntime) -> bool:
+    """Whether the service is stopping: the demo's loading ends at its next unit of work."""
+    stop = getattr(runtime, _STOP_ATTRIBUTE, None)
+    return stop is not None and stop.is_set()
 
 
 async def demo_loaded(runtime: ServiceRuntime) -> None:
@@ -177,6 +195,8 @@ async def load_demo_school(
     fill = hired < len(plans)
     if fill:
         for plan in plans:
+            if _stopping(runtime):
+                return
             async with runtime.database.uow() as uow:
                 await hire_staff(uow, school_id, plan.form, actor=actor, keys=keys)
     if fill or len(classes) < len(CLASSES):
@@ -186,6 +206,8 @@ async def load_demo_school(
             await uow.commit()
             classes = await _classes_of(uow, year_id)
     for (grade, letter), (class_id, _) in sorted(classes.items()):
+        if _stopping(runtime):
+            return
         pupils = class_pupils(school_no, first_year, grade, letter)
         await _enrol_class(runtime, class_id, pupils, actor=actor, keys=keys)
         await divide_demo_class(runtime, class_id, actor=actor)
