@@ -6,8 +6,11 @@ stable machine ``code`` for programs and a Russian ``detail`` for people.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
+
+MANY_ERRORS = "Проверьте заполнение полей"
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,14 +50,24 @@ def unprocessable(code: str, detail: str, *, field_name: str | None = None) -> P
     return Problem(422, code, detail, title="Запрос не может быть выполнен", errors=errors)
 
 
+def unprocessable_fields(errors: Sequence[FieldError]) -> Problem:
+    """A 422 for domain rules broken in named fields: the one rule's own code, or ``validation_error``
+    listing several."""
+    first = errors[0]
+    code, detail = (first.code, first.detail) if len(errors) == 1 else ("validation_error", MANY_ERRORS)
+    return Problem(422, code, detail, title="Запрос не может быть выполнен", errors=list(errors))
+
+
 def not_found(code: str, detail: str) -> Problem:
     """A 404: the thing does not exist, or the caller may not know that it does."""
     return Problem(404, code, detail, title="Не найдено")
 
 
-def conflict(code: str, detail: str) -> Problem:
-    """A 409: the request collides with the current state (a duplicate, a stale version)."""
-    return Problem(409, code, detail, title="Конфликт")
+def conflict(code: str, detail: str, *, field_name: str | None = None) -> Problem:
+    """A 409: the request collides with the current state (a duplicate, a stale version); names the
+    field the collision is about when there is one."""
+    errors = [FieldError(field_name, code, detail)] if field_name else []
+    return Problem(409, code, detail, title="Конфликт", errors=errors)
 
 
 def unauthorized(code: str = "unauthorized", detail: str = "Требуется вход в систему") -> Problem:

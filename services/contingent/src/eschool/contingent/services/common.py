@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Protocol
 
 from eschool.common.db import utcnow
-from eschool.common.errors import FieldError, Problem, conflict, unprocessable
+from eschool.common.errors import FieldError, Problem, conflict, unprocessable_fields
 from eschool.contingent.db.models import AcademicYear, OrgUnit, SchoolClass
 
 # The rows people edit: each carries a version and when it was last changed.
@@ -29,22 +29,12 @@ class Broken(Protocol):
 def refused(*broken: Broken) -> Problem:
     """The 422 for broken domain rules, naming each body field: one rule's own code, or
     ``validation_error`` listing several."""
-    errors = [FieldError("body." + rule.field, rule.code, rule.detail) for rule in broken]
-    first = errors[0]
-    problem = (
-        unprocessable(first.code, first.detail)
-        if len(errors) == 1
-        else unprocessable("validation_error", "Проверьте заполнение полей")
-    )
-    problem.errors.extend(errors)
-    return problem
+    return unprocessable_fields([FieldError("body." + rule.field, rule.code, rule.detail) for rule in broken])
 
 
 def conflict_at(code: str, detail: str, field: str) -> Problem:
     """A 409 that names the field the collision is about."""
-    problem = conflict(code, detail)
-    problem.errors.append(FieldError(field, code, detail))
-    return problem
+    return conflict(code, detail, field_name=field)
 
 
 def stale_version() -> Problem:
