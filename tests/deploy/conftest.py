@@ -22,7 +22,7 @@ K8S = Path(__file__).resolve().parents[2] / "deploy" / "k8s"
 # Services instantiated from the templates in a copy of deploy/k8s, as a developer would, unless base
 # has them already: the journal with its autoscaler, a plain one not yet in base (so that the plain
 # template is always built), and the gateway with its Ingress.
-EXAMPLE_SERVICES: dict[str, list[str]] = {"journal": ["--hpa"], "scheduling": [], "gateway": []}
+EXAMPLE_SERVICES: dict[str, list[str]] = {"journal": ["--hpa"], "reporting": [], "gateway": []}
 
 
 def _missing(what: str) -> NoReturn:

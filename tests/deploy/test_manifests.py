@@ -26,7 +26,7 @@ OPERATOR_KINDS = {"rabbitmq.com/v1beta1": {"RabbitmqCluster"}}
 OLDEST_KUBERNETES = "1.30"
 DEPRECATED_KUSTOMIZE_KEYS = {"bases", "commonLabels", "patchesStrategicMerge", "patchesJson6902", "vars"}
 # The services base/ holds, each made by new-service.sh and then edited (deploy/k8s/README.md).
-COMMITTED_SERVICES = ("gateway", "identity", "contingent")
+COMMITTED_SERVICES = ("gateway", "identity", "contingent", "scheduling")
 
 Objects = list[dict[str, Any]]
 
@@ -106,12 +106,13 @@ def test_committed_kustomizations_build(build: Callable[[Path], Objects], direct
 def test_templates_build_into_every_part_of_a_service(renders: dict[str, Objects]) -> None:
     for overlay, objects in renders.items():
         names = {(obj["kind"], obj["metadata"]["name"]) for obj in objects}
-        for service in ("journal", "scheduling", *COMMITTED_SERVICES):
+        for service in ("journal", "reporting", *COMMITTED_SERVICES):
             parts = _parts_of(service)
             assert parts <= names, f"{overlay}: {service} lacks {sorted(parts - names)}"
         assert ("Deployment", "gateway-worker") not in names
         assert ("HorizontalPodAutoscaler", "journal-api") in names
         assert ("HorizontalPodAutoscaler", "scheduling-api") not in names
+        assert ("HorizontalPodAutoscaler", "reporting-api") not in names
         assert ("HorizontalPodAutoscaler", "contingent-api") not in names
         assert ("Ingress", "gateway") in names
 

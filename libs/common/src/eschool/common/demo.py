@@ -7,7 +7,9 @@ pupils, ...) and they meet on these ids, so no service needs another's database 
 from __future__ import annotations
 
 import uuid
+from datetime import date
 
+SEPTEMBER = 9
 _NAMESPACE = uuid.UUID("6f1d3c52-54d8-4b8e-9a4e-2f8a9e0c1d01")
 
 
@@ -19,3 +21,12 @@ def demo_id(name: str) -> uuid.UUID:
 REGION_ID = demo_id("org:region")
 MUNICIPALITY_ID = demo_id("org:municipality")
 SCHOOL_ID = demo_id("org:school:1")
+# Every demo school, «СШ № 1» (where the demo accounts work) first.
+SCHOOL_IDS = (SCHOOL_ID, demo_id("org:school:2"), demo_id("org:school:3"))
+
+
+def academic_year_name(day: date) -> str:
+    """The academic year ``day`` falls in, as contingent names it (``2025/2026``; it turns on 1 September):
+    the demo's year is the one of today, in every service."""
+    start = day.year - (day.month < SEPTEMBER)
+    return f"{start}/{start + 1}"

@@ -1,13 +1,15 @@
 """Events scheduling publishes about the school year's calendar.
 
 Contingent keeps the term dates of each scheme (a subgroup's membership changes only at a term
-boundary); the journal keeps them to lock marks when a term closes.
+boundary); the journal keeps them to lock marks when a term closes, and the holidays to skip lessons.
+Every event carries ``occurred_at``, the time of the change in scheduling; consumers keep the newest.
 """
 
 from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -37,4 +39,64 @@ class TermSchemeSavedV1(Event):
     academic_year_id: uuid.UUID | None = Field(default=None, description="The contingent year it is for")
     name: str = Field(examples=["Четверти, 1-4 классы"])
     terms: list[TermDates]
+    occurred_at: datetime
+
+
+HolidayKind = Literal["vacation", "holiday", "extra_vacation"]
+
+
+class TermStep(Event):
+    """What scheduling says of a term whose lifecycle moved (a base: not an event of its own)."""
+
+    term_id: uuid.UUID
+    term_scheme_id: uuid.UUID
+    school_id: uuid.UUID
+    academic_year_id: uuid.UUID
+    number: int = Field(ge=1)
+    name: str = Field(examples=["1 четверть"])
+    occurred_at: datetime
+
+
+class TermClosedV1(TermStep):
+    """Emitted when a term is closed: its marks are final, the journal locks them."""
+
+    event_type = "scheduling.term.closed.v1"
+
+    starts_on: date
+    ends_on: date
+
+
+class TermReopenedV1(TermStep):
+    """Emitted when a closed term is opened again, with the reason the administration gave; the journal
+    unlocks its marks."""
+
+    event_type = "scheduling.term.reopened.v1"
+
+    reason: str = Field(examples=["Исправление итоговой отметки по решению педсовета"])
+
+
+class HolidayDates(BaseModel):
+    """Days without lessons: a vacation, a public holiday, extra vacation days; both days included."""
+
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+    holiday_id: uuid.UUID
+    kind: HolidayKind
+    name: str = Field(examples=["Осенние каникулы"])
+    starts_on: date
+    ends_on: date
+    term_scheme_id: uuid.UUID | None = Field(
+        default=None, description="Only the classes of this term scheme; None: every class of the school"
+    )
+
+
+class HolidaysChangedV1(Event):
+    """Emitted when a holiday of a school's academic year is added, changed or removed; carries the
+    year's whole list, newest wins."""
+
+    event_type = "scheduling.holidays.changed.v1"
+
+    school_id: uuid.UUID
+    academic_year_id: uuid.UUID
+    holidays: list[HolidayDates]
     occurred_at: datetime

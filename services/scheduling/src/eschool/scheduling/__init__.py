@@ -1,0 +1,1 @@
+"""eschool scheduling: when the school year's lessons happen."""

@@ -1,0 +1,33 @@
+"""The scheduling service's definition for the platform."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import APIRouter
+
+from eschool.common.service import ServiceDefinition
+from eschool.scheduling.api.holidays import holidays_router
+from eschool.scheduling.api.term_schemes import term_schemes_router
+from eschool.scheduling.api.terms import terms_router
+from eschool.scheduling.consumers.contingent import CONTINGENT_EVENTS
+from eschool.scheduling.demo import DEMO_LINES, load_demo_calendar, stop_demo_loading
+from eschool.scheduling.settings import SchedulingSettings
+
+
+def routers() -> list[APIRouter]:
+    """Every router of the API, under ``/api/scheduling``."""
+    return [term_schemes_router(), terms_router(), holidays_router()]
+
+
+service = ServiceDefinition(
+    name="scheduling",
+    title="eschool scheduling",
+    settings=SchedulingSettings,
+    migrations=Path(__file__).resolve().parents[3] / "migrations",
+    routers=routers,
+    consumers=[CONTINGENT_EVENTS],
+    on_start=[load_demo_calendar],
+    on_stop=[stop_demo_loading],
+    demo_lines=DEMO_LINES,
+)

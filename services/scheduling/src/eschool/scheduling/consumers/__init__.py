@@ -1,0 +1,1 @@
+"""What scheduling keeps of other services' events."""

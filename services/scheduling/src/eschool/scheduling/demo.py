@@ -1,0 +1,91 @@
+"""The demo's calendar (``make run`` only): each demo school gets a quarters scheme for grades 1–11 in
+this academic year, with the vacations between the quarters and the public holidays, loaded through the
+same use cases as the API.
+
+Scheduling learns the demo schools' years from contingent's events (it never reads contingent's
+database): the year is found by the demo schools' fixed ids and the name of today's academic year
+(``eschool.common.demo``), waiting in the background until contingent's events have arrived. Loading is
+idempotent: a school whose scheme exists is taken as loaded (scheme and holidays go in one transaction).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import date
+
+from eschool.common.aio import cancel_and_wait
+from eschool.common.auth import Role, RoleBinding, service_principal
+from eschool.common.demo import REGION_ID, SCHOOL_IDS, academic_year_name
+from eschool.common.logging import get_logger
+from eschool.common.service import ServiceRuntime
+from eschool.scheduling.db.models import AcademicYear
+from eschool.scheduling.db.repositories import Calendar
+from eschool.scheduling.domain.holidays import public_holidays
+from eschool.scheduling.domain.terms import SchemeKind
+from eschool.scheduling.services.holidays import add_holiday
+from eschool.scheduling.services.term_schemes import create_term_scheme
+from eschool.scheduling.services.years import span_of
+from eschool.scheduling.settings import SchedulingSettings
+
+DEMO_ACTOR = service_principal("scheduling", RoleBinding(Role.ministry, REGION_ID))
+DEMO_SCHEME = "Четверти, 1–11 классы"
+POLL_S = 0.5
+_TASK_ATTRIBUTE = "_demo_calendar_task"
+log = get_logger(__name__)
+
+
+async def load_demo_calendar(runtime: ServiceRuntime) -> None:
+    """Start loading the demo calendar in the background (it waits for contingent's years)."""
+    settings = runtime.settings
+    assert isinstance(settings, SchedulingSettings)
+    if settings.demo_data:
+        task = asyncio.create_task(_load(runtime, settings.demo_wait_s))
+        setattr(runtime, _TASK_ATTRIBUTE, task)
+
+
+async def stop_demo_loading(runtime: ServiceRuntime) -> None:
+    """At stop: the background loading ends before the database closes."""
+    await cancel_and_wait(getattr(runtime, _TASK_ATTRIBUTE, None))
+
+
+async def demo_loaded(runtime: ServiceRuntime) -> None:
+    """Wait until the background loading is over (tests, tools)."""
+    task = getattr(runtime, _TASK_ATTRIBUTE, None)
+    if task is not None:
+        await task
+
+
+async def _load(runtime: ServiceRuntime, wait_s: float) -> None:
+    name, pending = academic_year_name(date.today()), list(SCHOOL_IDS)
+    deadline = asyncio.get_running_loop().time() + wait_s
+    while pending:
+        for school_id in list(pending):
+            async with runtime.database.uow() as uow:
+                year = await Calendar(uow.session).year_named(school_id, name)
+            if year is not None:
+                await load_school_calendar(runtime, year)
+                pending.remove(school_id)
+        if pending and asyncio.get_running_loop().time() > deadline:
+            log.warning("scheduling.demo.years_missing", schools=[str(s) for s in pending], year=name)
+            return
+        if pending:
+            await asyncio.sleep(POLL_S)
+    log.info("scheduling.demo.loaded", schools=len(SCHOOL_IDS), year=name)
+
+
+async def load_school_calendar(runtime: ServiceRuntime, year: AcademicYear) -> None:
+    """The school's quarters scheme with its vacations, and the public holidays, unless already there."""
+    async with runtime.database.uow() as uow:
+        if await Calendar(uow.session).scheme_named(year.school_id, year.academic_year_id, DEMO_SCHEME):
+            return
+        ids = (year.school_id, year.academic_year_id)
+        await create_term_scheme(uow, *ids, DEMO_SCHEME, SchemeKind.quarters, actor=DEMO_ACTOR)
+        for draft in public_holidays(span_of(year)):
+            await add_holiday(uow, *ids, draft, term_scheme_id=None, actor=DEMO_ACTOR)
+        await uow.commit()
+
+
+DEMO_LINES = (
+    "demo calendar: each demo school's quarters (1–11 классы) with vacations and public holidays, "
+    "this academic year",
+)

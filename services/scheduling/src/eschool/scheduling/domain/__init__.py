@@ -1,0 +1,1 @@
+"""Scheduling's rules, with no I/O."""

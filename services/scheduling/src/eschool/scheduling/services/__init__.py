@@ -1,0 +1,1 @@
+"""Scheduling's use cases: each owns its transaction."""

@@ -1,0 +1,16 @@
+"""Scheduling's settings (env prefix ``SCHEDULING_``)."""
+
+from __future__ import annotations
+
+from pydantic_settings import SettingsConfigDict
+
+from eschool.common.settings import ServiceSettings
+
+
+class SchedulingSettings(ServiceSettings):
+    """What every service has; the calendar needs nothing of its own yet."""
+
+    model_config = SettingsConfigDict(env_prefix="SCHEDULING_")
+
+    # How long make run's demo waits for contingent's academic years to arrive before giving up (s).
+    demo_wait_s: float = 120.0
