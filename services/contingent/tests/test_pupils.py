@@ -6,6 +6,7 @@ event and log line but the one endpoint for the school's administration."""
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import uuid
 from collections.abc import Iterator
@@ -234,6 +235,9 @@ async def test_pupil_enrolled_by_form_is_announced(
     assert (event["subject"], event["school_id"]) == (card["person_id"], str(school.school_id))
     fields = ("person_id", "school_id", "class_id", "academic_year_id", "enrolled_on")
     assert {f: event["data"][f] for f in fields} == {f: card[f] for f in fields}
+    # The name, for the rosters that show it; nothing else of the person (no SNILS, no contacts).
+    assert event["data"]["name"] == {"last_name": "Иванова", "first_name": "Анна", "middle_name": "Сергеевна"}
+    assert "snils" not in json.dumps(event["data"]).replace("snils_hash", "")
     assert (await api.get(f"/v1/pupils/{card['person_id']}", headers=school.admin)).json() == card
 
 

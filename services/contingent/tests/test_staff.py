@@ -96,6 +96,7 @@ async def test_staff_member_hired_and_announced_with_the_snils_hash_only(
         "person_id": employment["person_id"],
         "school_id": str(school.school_id),
         "snils_hash": snils_hash(TEACHER_SNILS, SNILS_KEY.encode()),
+        "name": {"last_name": "Смирнова", "first_name": "Ольга", "middle_name": "Ивановна"},
         "restored": False,
         "occurred_at": event["data"]["occurred_at"],
     }

@@ -1,8 +1,10 @@
 """Events contingent publishes about people and their places in schools.
 
-They carry ids, never names, contacts or SNILS: where another service must recognise a person by
-SNILS (identity matching a login through the state identity provider), the event carries
-``snils_hash``, the keyed hash of ``eschool.common.snils`` under the secret the two services share.
+They carry ids, never contacts or SNILS: where another service must recognise a person by SNILS
+(identity matching a login through the state identity provider), the event carries ``snils_hash``, the
+keyed hash of ``eschool.common.snils`` under the secret the two services share. A pupil's or a staff
+member's full name travels once, with their enrolment or hire (``name``), because the services that show
+people to people (the journal's grid, the timetable's teachers, the diary) must name them.
 Every event carries ``occurred_at``, the time of the change in contingent; consumers keep the newest.
 """
 
@@ -12,11 +14,23 @@ import uuid
 from datetime import date, datetime
 from typing import Literal
 
-from pydantic import Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from eschool.common.events.base import Event
 
 GuardianKind = Literal["mother", "father", "legal_representative", "other"]
+
+
+class FullName(BaseModel):
+    """A person's full name as the school wrote it (no other personal data travels with it)."""
+
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+    last_name: str
+    first_name: str
+    middle_name: str | None = None
+
+
 OrgUnitKind = Literal["region", "municipality", "school"]
 
 
@@ -90,6 +104,7 @@ class StaffHiredV1(Event):
     person_id: uuid.UUID
     school_id: uuid.UUID
     snils_hash: str | None = Field(default=None, description="Keyed hash of the SNILS, if known")
+    name: FullName | None = Field(default=None, description="The staff member's full name")
     restored: bool = Field(default=False, description="True: restored from the register of the dismissed")
     occurred_at: datetime
 
@@ -224,6 +239,7 @@ class PupilEnrolledV1(Event):
     application_id: uuid.UUID | None = Field(
         default=None, description="The enrolment application this enrolment carried out, if any"
     )
+    name: FullName | None = Field(default=None, description="The pupil's full name, for rosters")
     occurred_at: datetime
 
 

@@ -32,7 +32,7 @@ from eschool.contingent.services.movement import (
     movement_school,
     new_movement,
 )
-from eschool.contingent.services.people import Pupil, today_in
+from eschool.contingent.services.people import Pupil, full_name, today_in
 from eschool.contingent.services.pupils import file_number_taken, flush_enrolment
 from eschool.contingent.services.scope import school_not_found
 
@@ -114,7 +114,7 @@ async def accept_arrival(
     arrival.from_class_id, arrival.to_class_id = withdrawal.from_class_id, school_class.class_id
     arrival.withdrawal_movement_id = withdrawal.pupil_movement_id
     uow.session.add(arrival)
-    _announce(uow, enrolment, from_school_id=withdrawal.school_id)
+    _announce(uow, enrolment, person, from_school_id=withdrawal.school_id)
     await announce_links(uow, enrolment.person_id, enrolment.school_id, now=enrolment.updated_at)
     await uow.commit()
     log.info("contingent.pupil.arrived", person_id=str(person_id), school_id=str(school_id))
@@ -205,7 +205,9 @@ def _returned(
     return left
 
 
-def _announce(uow: UnitOfWork, enrolment: PupilEnrolment, *, from_school_id: uuid.UUID) -> None:
+def _announce(
+    uow: UnitOfWork, enrolment: PupilEnrolment, person: Person, *, from_school_id: uuid.UUID
+) -> None:
     """Arrived for the movement reports, enrolled for the rosters (see ``services.movement``)."""
     common = {
         "person_id": enrolment.person_id,
@@ -215,7 +217,7 @@ def _announce(uow: UnitOfWork, enrolment: PupilEnrolment, *, from_school_id: uui
         "occurred_at": enrolment.updated_at,
     }
     arrived = PupilArrivedV1(**common, from_school_id=from_school_id, arrived_on=enrolment.enrolled_on)
-    enrolled = PupilEnrolledV1(**common, enrolled_on=enrolment.enrolled_on)
+    enrolled = PupilEnrolledV1(**common, enrolled_on=enrolment.enrolled_on, name=full_name(person))
     for event in (arrived, enrolled):
         uow.outbox.add(event, subject=enrolment.person_id, school_id=enrolment.school_id)
 

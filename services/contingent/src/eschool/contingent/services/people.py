@@ -25,6 +25,7 @@ from sqlalchemy.exc import IntegrityError
 from eschool.common.auth import Principal
 from eschool.common.db import UnitOfWork
 from eschool.common.errors import Problem, conflict, forbidden, not_found
+from eschool.common.events.contingent import FullName
 from eschool.common.logging import get_logger
 from eschool.contingent.db.models import OrgUnit, SchoolClass
 from eschool.contingent.db.people import (
@@ -175,6 +176,11 @@ def disclose_snils(person: Person, school_id: uuid.UUID, *, actor: Principal, ke
 def name_of(person: Person) -> PersonName:
     """The person's full name."""
     return PersonName(person.last_name, person.first_name, person.middle_name)
+
+
+def full_name(person: Person) -> FullName:
+    """The person's full name as events carry it."""
+    return FullName(last_name=person.last_name, first_name=person.first_name, middle_name=person.middle_name)
 
 
 def card_of(person: Person) -> PersonCard:

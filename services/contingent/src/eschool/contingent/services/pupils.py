@@ -38,6 +38,7 @@ from eschool.contingent.services.classes import class_not_found
 from eschool.contingent.services.common import conflict_at, refused
 from eschool.contingent.services.people import (
     Pupil,
+    full_name,
     name_of,
     person_for,
     pupil_for,
@@ -132,6 +133,7 @@ async def add_enrolment(
         academic_year_id=row.academic_year_id,
         enrolled_on=row.enrolled_on,
         application_id=application_id,
+        name=full_name(person),
         occurred_at=now,
     )
     uow.outbox.add(event, subject=person.person_id, school_id=row.school_id)

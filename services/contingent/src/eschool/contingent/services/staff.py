@@ -33,7 +33,7 @@ from eschool.contingent.domain.people import (
 )
 from eschool.contingent.domain.staff import HireForm, check_hire
 from eschool.contingent.services.common import conflict_at, refused
-from eschool.contingent.services.people import name_of, person_for, today_in
+from eschool.contingent.services.people import full_name, name_of, person_for, today_in
 from eschool.contingent.services.scope import SCHOOL_READERS, SCHOOL_WRITERS, jurisdiction_of, require_school
 
 log = get_logger(__name__)
@@ -204,6 +204,7 @@ def _announce_hire(
         person_id=person.person_id,
         school_id=school_id,
         snils_hash=person.snils_hash,
+        name=full_name(person),
         restored=restored,
         occurred_at=utcnow(),
     )
