@@ -47,12 +47,14 @@ def alembic_config(script_location: Path | str, url: str) -> Config:
     return config
 
 
-def upgrade(script_location: Path | str, url: str, revision: str = "head") -> None:
-    """Migrate the database to ``revision`` (blocking; runs its own event loop)."""
+def upgrade(script_location: Path | str, url: str, revision: str = "heads") -> None:
+    """Migrate the database to ``revision`` (blocking; runs its own event loop); by default to every
+    head, so that two slices of a service written side by side may branch from the same revision until
+    a merge revision joins them."""
     command.upgrade(alembic_config(script_location, url), revision)
 
 
-async def upgrade_async(script_location: Path | str, url: str, revision: str = "head") -> None:
+async def upgrade_async(script_location: Path | str, url: str, revision: str = "heads") -> None:
     """Migrate from async code: Alembic runs its own loop, so it goes to a worker thread."""
     await asyncio.to_thread(upgrade, script_location, url, revision)
 
