@@ -10,8 +10,10 @@ from sqlalchemy import select
 
 from eschool.common.auth import Role
 from eschool.common.events.contingent import (
+    FullName,
     GuardianLinkedV1,
     GuardianUnlinkedV1,
+    PersonChangedV1,
     PupilWithdrawnV1,
     StaffDismissedV1,
     StaffHiredV1,
@@ -169,3 +171,18 @@ async def test_dismissed_teacher_loses_staff_roles_in_that_school_only(
 
     assert after_dismissal == {("subject_teacher", OTHER_SCHOOL, ()), ("guardian", SCHOOL, (str(son),))}
     assert await bindings(identity, teacher) == after_dismissal
+
+
+async def test_a_corrected_snils_moves_the_esia_match_and_an_older_correction_changes_nothing(
+    identity: ServiceRuntime, deliver: Callable[..., Awaitable[None]]
+) -> None:
+    person, name = uuid.uuid4(), FullName(last_name="Петрова", first_name="Ольга")
+    await deliver(PersonChangedV1(person_id=person, name=name, snils_hash="a" * 64, occurred_at=T0))
+    await deliver(
+        PersonChangedV1(person_id=person, name=name, snils_hash="b" * 64, occurred_at=T0 + timedelta(1))
+    )
+    await deliver(PersonChangedV1(person_id=person, name=name, snils_hash="c" * 64, occurred_at=T0))  # late
+    async with identity.database.uow() as uow:
+        key = await uow.session.get(PersonKey, person)
+    assert key is not None
+    assert key.snils_hash == "b" * 64

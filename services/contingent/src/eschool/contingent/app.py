@@ -13,6 +13,7 @@ from eschool.contingent.api.imports import imports_router
 from eschool.contingent.api.movement import movement_router
 from eschool.contingent.api.org import org_router
 from eschool.contingent.api.org_read import org_read_router
+from eschool.contingent.api.persons import persons_router
 from eschool.contingent.api.pupils import pupils_router
 from eschool.contingent.api.rollover import rollover_router
 from eschool.contingent.api.search import search_router
@@ -40,6 +41,7 @@ def routers() -> list[APIRouter]:
         search_router(),
         rollover_router(),
         subgroups_router(),
+        persons_router(),
     ]
 
 

@@ -304,3 +304,16 @@ class SubgroupMembershipChangedV1(Event):
     from_on: date
     until_on: date | None = Field(description="The stay's last day; None while it lasts")
     occurred_at: datetime
+
+
+class PersonChangedV1(Event):
+    """Emitted when a school corrects a person's card and their name or SNILS changes (a typo, a new
+    surname): the services that show the name keep the new one; identity matches logins by the new
+    SNILS hash (None: the person has no SNILS on record)."""
+
+    event_type = "contingent.person.changed.v1"
+
+    person_id: uuid.UUID
+    name: FullName
+    snils_hash: str | None = Field(description="Keyed hash of the SNILS now on record")
+    occurred_at: datetime

@@ -12,6 +12,7 @@ def metadata() -> MetaData:
         movement,  # noqa: F401 - registers pupils' movement history
         org_history,  # noqa: F401 - registers the history table
         people,  # noqa: F401 - registers persons, enrolments, guardians
+        person_changes,  # noqa: F401 - registers the corrections of persons' cards
         rollover,  # noqa: F401 - registers rollover jobs and pupils' promotions
         staff,  # noqa: F401 - registers staff members' employments
         subgroups,  # noqa: F401 - registers subgroups, their stays, the term dates

@@ -269,6 +269,15 @@ class People(Repository):
         )
         return [(row[0], row[1]) for row in await self.session.execute(stmt)]
 
+    async def children(self, guardian_id: uuid.UUID) -> list[tuple[GuardianLink, Person]]:
+        """The pupils the person is a guardian of now, with their persons."""
+        stmt = (
+            select(GuardianLink, Person)
+            .join(Person, Person.person_id == GuardianLink.pupil_person_id)
+            .where(GuardianLink.guardian_person_id == guardian_id, GuardianLink.unlinked_at.is_(None))
+        )
+        return [(row[0], row[1]) for row in await self.session.execute(stmt)]
+
     async def links(self, pupil_id: uuid.UUID, guardian_id: uuid.UUID) -> list[GuardianLink]:
         """Every link, past and present, between the pupil and the guardian, the present one first."""
         stmt = select(GuardianLink).where(

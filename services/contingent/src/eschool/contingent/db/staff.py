@@ -56,6 +56,11 @@ class Staff(Repository):
             )
         )
 
+    async def of_person(self, person_id: uuid.UUID) -> list[StaffEmployment]:
+        """The person's employments in every school, dismissed ones included."""
+        stmt = select(StaffEmployment).where(StaffEmployment.person_id == person_id)
+        return list((await self.session.scalars(stmt)).all())
+
     async def of_school(
         self, school_id: uuid.UUID, *, include_dismissed: bool
     ) -> list[tuple[StaffEmployment, Person]]:

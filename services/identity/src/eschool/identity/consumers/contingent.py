@@ -21,6 +21,7 @@ from eschool.common.events.contingent import (
     GuardianUnlinkedV1,
     OrgUnitReassignedV1,
     OrgUnitRegisteredV1,
+    PersonChangedV1,
     PupilWithdrawnV1,
     StaffDismissedV1,
     StaffHiredV1,
@@ -61,6 +62,12 @@ async def on_guardian_unlinked(event: Envelope[GuardianUnlinkedV1], uow: UnitOfW
     """The guardian's binding in the school loses the pupil (and goes when no pupil is left)."""
     data = event.data
     await _link(uow, data.guardian_person_id, data.school_id, data.pupil_person_id, False, data.occurred_at)
+
+
+async def on_person_changed(event: Envelope[PersonChangedV1], uow: UnitOfWork) -> None:
+    """A corrected SNILS: logins through ESIA match the person by the new hash (None: by none)."""
+    data = event.data
+    await record_person_snils_hash(uow, data.person_id, data.snils_hash, as_of=data.occurred_at)
 
 
 async def on_pupil_withdrawn(event: Envelope[PupilWithdrawnV1], uow: UnitOfWork) -> None:
@@ -189,6 +196,7 @@ CONTINGENT_EVENTS = ConsumerDefinition.of(
         OrgUnitReassignedV1: on_org_unit_placed,
         GuardianLinkedV1: on_guardian_linked,
         GuardianUnlinkedV1: on_guardian_unlinked,
+        PersonChangedV1: on_person_changed,
         PupilWithdrawnV1: on_pupil_withdrawn,
         StaffHiredV1: on_staff_hired,
         StaffDismissedV1: on_staff_dismissed,
