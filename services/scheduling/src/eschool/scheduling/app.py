@@ -7,17 +7,31 @@ from pathlib import Path
 from fastapi import APIRouter
 
 from eschool.common.service import ServiceDefinition
+from eschool.scheduling.api.bell_schedules import bell_schedules_router
+from eschool.scheduling.api.classes import classes_router
 from eschool.scheduling.api.holidays import holidays_router
+from eschool.scheduling.api.rooms import rooms_router
+from eschool.scheduling.api.subjects import subjects_router
+from eschool.scheduling.api.teachers import teachers_router
 from eschool.scheduling.api.term_schemes import term_schemes_router
 from eschool.scheduling.api.terms import terms_router
 from eschool.scheduling.consumers.contingent import CONTINGENT_EVENTS
 from eschool.scheduling.demo import DEMO_LINES, load_demo_calendar, stop_demo_loading
+from eschool.scheduling.services.catalogue import seed_catalogue
 from eschool.scheduling.settings import SchedulingSettings
 
 
 def routers() -> list[APIRouter]:
     """Every router of the API, under ``/api/scheduling``."""
-    return [term_schemes_router(), terms_router(), holidays_router()]
+    school_setup = [subjects_router(), rooms_router(), bell_schedules_router()]
+    return [
+        term_schemes_router(),
+        terms_router(),
+        holidays_router(),
+        classes_router(),
+        teachers_router(),
+        *school_setup,
+    ]
 
 
 service = ServiceDefinition(
@@ -27,7 +41,8 @@ service = ServiceDefinition(
     migrations=Path(__file__).resolve().parents[3] / "migrations",
     routers=routers,
     consumers=[CONTINGENT_EVENTS],
-    on_start=[load_demo_calendar],
+    # The catalogue first: the demo's schools choose their subjects from it.
+    on_start=[seed_catalogue, load_demo_calendar],
     on_stop=[stop_demo_loading],
     demo_lines=DEMO_LINES,
 )

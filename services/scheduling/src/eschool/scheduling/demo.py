@@ -20,6 +20,7 @@ from eschool.common.logging import get_logger
 from eschool.common.service import ServiceRuntime
 from eschool.scheduling.db.models import AcademicYear
 from eschool.scheduling.db.repositories import Calendar
+from eschool.scheduling.demo_setup import DEMO_SETUP_LINES, load_school_setup
 from eschool.scheduling.domain.holidays import public_holidays
 from eschool.scheduling.domain.terms import SchemeKind
 from eschool.scheduling.services.holidays import add_holiday
@@ -64,6 +65,7 @@ async def _load(runtime: ServiceRuntime, wait_s: float) -> None:
                 year = await Calendar(uow.session).year_named(school_id, name)
             if year is not None:
                 await load_school_calendar(runtime, year)
+                await load_school_setup(runtime, year)
                 pending.remove(school_id)
         if pending and asyncio.get_running_loop().time() > deadline:
             log.warning("scheduling.demo.years_missing", schools=[str(s) for s in pending], year=name)
@@ -88,4 +90,5 @@ async def load_school_calendar(runtime: ServiceRuntime, year: AcademicYear) -> N
 DEMO_LINES = (
     "demo calendar: each demo school's quarters (1–11 классы) with vacations and public holidays, "
     "this academic year",
+    *DEMO_SETUP_LINES,
 )

@@ -3,12 +3,14 @@
 Contingent keeps the term dates of each scheme (a subgroup's membership changes only at a term
 boundary); the journal keeps them to lock marks when a term closes, and the holidays to skip lessons.
 Every event carries ``occurred_at``, the time of the change in scheduling; consumers keep the newest.
+Subjects (the regional catalogue's and schools' own) and bell schedules travel whole: the journal and
+reporting show subject names and lesson times from them.
 """
 
 from __future__ import annotations
 
 import uuid
-from datetime import date, datetime
+from datetime import date, datetime, time
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -99,4 +101,50 @@ class HolidaysChangedV1(Event):
     school_id: uuid.UUID
     academic_year_id: uuid.UUID
     holidays: list[HolidayDates]
+    occurred_at: datetime
+
+
+class SubjectSavedV1(Event):
+    """Emitted when a subject is added to the regional catalogue or to a school's own list, or its names
+    or retirement change; carries the whole subject, newest wins. The journal and reporting show
+    subject names from it."""
+
+    event_type = "scheduling.subject.saved.v1"
+
+    subject_id: uuid.UUID
+    school_id: uuid.UUID | None = Field(
+        default=None, description="The school of a school-only subject; None: the regional catalogue's"
+    )
+    code: str | None = Field(default=None, examples=["math"], description="The catalogue's code")
+    name: str = Field(examples=["Математика"])
+    short_name: str | None = Field(default=None, examples=["Матем."])
+    translations: dict[str, str] = Field(
+        default_factory=dict, description="The name in other languages", examples=[{"ky": "Математика"}]
+    )
+    retired: bool = Field(default=False, description="No longer taught; lessons keep referring to it")
+    occurred_at: datetime
+
+
+class BellSlot(BaseModel):
+    """A numbered lesson of a bell schedule and its start and end (the school's local time)."""
+
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+    number: int = Field(ge=0, description="0 for a «нулевой урок», else 1, 2, ...")
+    starts_at: time
+    ends_at: time
+
+
+class BellScheduleSavedV1(Event):
+    """Emitted when a school's bell schedule is created, changed or carried into another academic year;
+    carries the whole schedule with every slot, newest wins."""
+
+    event_type = "scheduling.bell_schedule.saved.v1"
+
+    bell_schedule_id: uuid.UUID
+    school_id: uuid.UUID
+    academic_year_id: uuid.UUID
+    name: str = Field(examples=["1 смена"])
+    shift: int = Field(ge=1, le=2, description="The shift the schedule's lessons belong to")
+    slots: list[BellSlot]
     occurred_at: datetime

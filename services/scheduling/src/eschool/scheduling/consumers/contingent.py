@@ -1,5 +1,6 @@
 """Contingent's facts scheduling keeps: which schools exist, under which municipality, in which time
-zone, closed or not; and each school's academic years with their dates.
+zone, closed or not; each school's academic years with their dates; its classes with their class
+teachers, subgroups with their pupils' dated stays, and staff (a dismissed member kept, flagged).
 
 Each fact is stored with ``upsert_newer`` keyed on its ``occurred_at``: an older fact arriving late
 changes nothing. A unit's place and its state are separate rows (``db.models``), so a late registration
@@ -10,17 +11,32 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
+from typing import Any
 
 from eschool.common.bus import ConsumerDefinition
 from eschool.common.db import UnitOfWork, upsert_newer
-from eschool.common.events import Envelope
+from eschool.common.db.staff import project_dismissal, project_hire
+from eschool.common.events import Envelope, Event
 from eschool.common.events.contingent import (
     AcademicYearSetUpV1,
+    ClassSavedV1,
+    ClassTeacherAssignedV1,
     OrgUnitChangedV1,
     OrgUnitReassignedV1,
     OrgUnitRegisteredV1,
+    StaffDismissedV1,
+    StaffHiredV1,
+    SubgroupMembershipChangedV1,
+    SubgroupSavedV1,
 )
-from eschool.scheduling.db.models import AcademicYear, OrgUnit, OrgUnitState
+from eschool.scheduling.db.contingent import (
+    ClassTeacher,
+    SchoolClass,
+    StaffMember,
+    Subgroup,
+    SubgroupMembership,
+)
+from eschool.scheduling.db.models import AcademicYear, Base, OrgUnit, OrgUnitState
 
 
 async def on_org_unit_registered(event: Envelope[OrgUnitRegisteredV1], uow: UnitOfWork) -> None:
@@ -56,6 +72,58 @@ async def on_academic_year_set_up(event: Envelope[AcademicYearSetUpV1], uow: Uni
     await upsert_newer(uow.session, AcademicYear.__table__, values, key=("academic_year_id",))
 
 
+async def on_class_saved(event: Envelope[ClassSavedV1], uow: UnitOfWork) -> None:
+    """A class's whole card: grade, letter, kind, shift, term scheme, size, and its class teacher."""
+    data = event.data
+    values = _columns(data, SchoolClass) | {"source_version": data.occurred_at}
+    await upsert_newer(uow.session, SchoolClass.__table__, values, key=("class_id",))
+    await _class_teacher(uow, data.class_id, data.school_id, data.class_teacher_person_id, data.occurred_at)
+
+
+async def on_class_teacher_assigned(event: Envelope[ClassTeacherAssignedV1], uow: UnitOfWork) -> None:
+    """A class's new class teacher, or none."""
+    data = event.data
+    await _class_teacher(uow, data.class_id, data.school_id, data.person_id, data.occurred_at)
+
+
+async def on_subgroup_saved(event: Envelope[SubgroupSavedV1], uow: UnitOfWork) -> None:
+    """A subgroup of a class, created or renamed."""
+    data = event.data
+    values = _columns(data, Subgroup) | {"source_version": data.occurred_at}
+    await upsert_newer(uow.session, Subgroup.__table__, values, key=("subgroup_id",))
+
+
+async def on_subgroup_membership_changed(
+    event: Envelope[SubgroupMembershipChangedV1], uow: UnitOfWork
+) -> None:
+    """A pupil's stay in a subgroup began, or got its last day: the stay is kept with its dates."""
+    data = event.data
+    values = _columns(data, SubgroupMembership) | {"source_version": data.occurred_at}
+    await upsert_newer(uow.session, SubgroupMembership.__table__, values, key=("membership_id",))
+
+
+async def on_staff_hired(event: Envelope[StaffHiredV1], uow: UnitOfWork) -> None:
+    """A staff member hired, or restored from the register of the dismissed (no longer flagged)."""
+    await project_hire(uow.session, StaffMember.__table__, event.data)
+
+
+async def on_staff_dismissed(event: Envelope[StaffDismissedV1], uow: UnitOfWork) -> None:
+    """A staff member dismissed: kept, flagged with the day (their future lessons need a substitute)."""
+    await project_dismissal(uow.session, StaffMember.__table__, event.data)
+
+
+def _columns(data: Event, model: type[Base]) -> dict[str, Any]:
+    """The event's fields the projection's table has columns for (a v1 may gain fields it does not keep)."""
+    return data.model_dump(include=set(model.__table__.columns.keys()) - {"source_version"})
+
+
+async def _class_teacher(
+    uow: UnitOfWork, class_id: uuid.UUID, school_id: uuid.UUID, person_id: uuid.UUID | None, at: datetime
+) -> None:
+    values = {"class_id": class_id, "school_id": school_id, "person_id": person_id, "source_version": at}
+    await upsert_newer(uow.session, ClassTeacher.__table__, values, key=("class_id",))
+
+
 async def _place(
     uow: UnitOfWork, org_unit_id: uuid.UUID, kind: str, parent_id: uuid.UUID | None, at: datetime
 ) -> None:
@@ -77,5 +145,11 @@ CONTINGENT_EVENTS = ConsumerDefinition.of(
         OrgUnitChangedV1: on_org_unit_changed,
         OrgUnitReassignedV1: on_org_unit_reassigned,
         AcademicYearSetUpV1: on_academic_year_set_up,
+        ClassSavedV1: on_class_saved,
+        ClassTeacherAssignedV1: on_class_teacher_assigned,
+        SubgroupSavedV1: on_subgroup_saved,
+        SubgroupMembershipChangedV1: on_subgroup_membership_changed,
+        StaffHiredV1: on_staff_hired,
+        StaffDismissedV1: on_staff_dismissed,
     },
 )
