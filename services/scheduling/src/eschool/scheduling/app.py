@@ -9,12 +9,15 @@ from fastapi import APIRouter
 from eschool.common.service import ServiceDefinition
 from eschool.scheduling.api.bell_schedules import bell_schedules_router
 from eschool.scheduling.api.classes import classes_router
+from eschool.scheduling.api.curricula import curricula_router
 from eschool.scheduling.api.holidays import holidays_router
 from eschool.scheduling.api.rooms import rooms_router
 from eschool.scheduling.api.subjects import subjects_router
 from eschool.scheduling.api.teachers import teachers_router
+from eschool.scheduling.api.teaching_assignments import teaching_assignments_router
 from eschool.scheduling.api.term_schemes import term_schemes_router
 from eschool.scheduling.api.terms import terms_router
+from eschool.scheduling.api.timetable import timetable_router
 from eschool.scheduling.consumers.contingent import CONTINGENT_EVENTS
 from eschool.scheduling.demo import DEMO_LINES, load_demo_calendar, stop_demo_loading
 from eschool.scheduling.services.catalogue import seed_catalogue
@@ -31,6 +34,9 @@ def routers() -> list[APIRouter]:
         classes_router(),
         teachers_router(),
         *school_setup,
+        curricula_router(),
+        teaching_assignments_router(),
+        timetable_router(),
     ]
 
 

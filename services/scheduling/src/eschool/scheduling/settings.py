@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
+from pydantic import Field
 from pydantic_settings import SettingsConfigDict
 
 from eschool.common.settings import ServiceSettings
@@ -14,3 +17,5 @@ class SchedulingSettings(ServiceSettings):
 
     # How long make run's demo waits for contingent's academic years to arrive before giving up (s).
     demo_wait_s: float = 120.0
+    # A teacher's weekly hours above which the teaching-load check flags them.
+    max_weekly_load: Decimal = Field(default=Decimal(36), gt=0, le=80)

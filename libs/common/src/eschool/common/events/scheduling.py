@@ -148,3 +148,82 @@ class BellScheduleSavedV1(Event):
     shift: int = Field(ge=1, le=2, description="The shift the schedule's lessons belong to")
     slots: list[BellSlot]
     occurred_at: datetime
+
+
+class CurriculumHours(BaseModel):
+    """A subject of a curriculum and its weekly hours (one decimal: 0.5 for a lesson every other week)."""
+
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+    subject_id: uuid.UUID
+    weekly_hours: float = Field(gt=0, le=10, examples=[2.5])
+
+
+class CurriculumSavedV1(Event):
+    """Emitted when a school's curriculum (учебный план) of a year is created or changed, or a class
+    starts or stops following it; carries the whole curriculum with the classes following it, newest
+    wins."""
+
+    event_type = "scheduling.curriculum.saved.v1"
+
+    curriculum_id: uuid.UUID
+    school_id: uuid.UUID
+    academic_year_id: uuid.UUID
+    name: str = Field(examples=["5 классы, ФГОС ООО"])
+    grade: int = Field(ge=1, le=12)
+    profile: str | None = Field(default=None, examples=["технологический"])
+    subjects: list[CurriculumHours]
+    class_ids: list[uuid.UUID] = Field(default_factory=list, description="The classes following it")
+    occurred_at: datetime
+
+
+class TeachingAssignmentChangedV1(Event):
+    """Emitted when a teacher is assigned a subject in a class (or one of its subgroups), their weekly
+    hours change, or the assignment is removed (``removed``); the journal grants who writes where from
+    it, newest wins."""
+
+    event_type = "scheduling.teaching_assignment.changed.v1"
+
+    teaching_assignment_id: uuid.UUID
+    school_id: uuid.UUID
+    academic_year_id: uuid.UUID
+    class_id: uuid.UUID
+    subgroup_id: uuid.UUID | None = Field(default=None, description="None: the whole class")
+    subject_id: uuid.UUID
+    teacher_person_id: uuid.UUID
+    weekly_hours: float = Field(ge=0, le=10, examples=[3])
+    removed: bool = False
+    occurred_at: datetime
+
+
+class TimetableLesson(BaseModel):
+    """A lesson of a class's weekly timetable: weekday, bell slot with its times, subject, teacher, room
+    (None: not said) and subgroup (None: the whole class)."""
+
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+    timetable_entry_id: uuid.UUID
+    weekday: int = Field(ge=1, le=7, description="1 for Monday")
+    slot_number: int = Field(ge=0)
+    starts_at: time
+    ends_at: time
+    subject_id: uuid.UUID
+    teacher_person_id: uuid.UUID
+    room_id: uuid.UUID | None = None
+    subgroup_id: uuid.UUID | None = None
+
+
+class TimetablePublishedV1(Event):
+    """Emitted when a class's weekly timetable is set from a date: ``lessons`` is the whole week from
+    ``valid_from`` on (empty: none); the week before holds until the day before, a week set earlier for
+    a later date is gone. Lessons generation and the journal rebuild the class's lessons from it."""
+
+    event_type = "scheduling.timetable.published.v1"
+
+    class_id: uuid.UUID
+    school_id: uuid.UUID
+    academic_year_id: uuid.UUID
+    valid_from: date
+    bell_schedule_id: uuid.UUID
+    lessons: list[TimetableLesson]
+    occurred_at: datetime

@@ -11,8 +11,10 @@ def metadata() -> MetaData:
         bells,
         calendar,
         contingent,
+        curricula,
         rooms,
         subjects,
+        timetable,
     )
     from eschool.scheduling.db.models import Base
 
