@@ -16,6 +16,7 @@ def metadata() -> MetaData:
         rollover,  # noqa: F401 - registers rollover jobs and pupils' promotions
         staff,  # noqa: F401 - registers staff members' employments
         subgroups,  # noqa: F401 - registers subgroups, their stays, the term dates
+        teaching,  # noqa: F401 - registers scheduling's teaching assignments
     )
     from eschool.contingent.db.models import Base
 

@@ -22,7 +22,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.exc import IntegrityError
 
-from eschool.common.auth import Principal
+from eschool.common.auth import Principal, Role
 from eschool.common.db import UnitOfWork
 from eschool.common.errors import Problem, conflict, forbidden, not_found
 from eschool.common.events.contingent import FullName
@@ -36,11 +36,13 @@ from eschool.contingent.db.people import (
     SnilsKeys,
     UnreadableSnilsError,
 )
+from eschool.contingent.db.teaching import TeachingAssignments
 from eschool.contingent.domain.people import PersonCard, PersonName, same_person
 from eschool.contingent.services.common import conflict_at
 from eschool.contingent.services.scope import SCHOOL_READERS, SCHOOL_WRITERS, require_school
 
 log = get_logger(__name__)
+TEACHER_ROLES = frozenset({Role.subject_teacher, Role.class_teacher})
 _FILLED_IN = ("middle_name", "birth_date", "sex", "citizenship", "phone", "email")
 
 
@@ -74,14 +76,20 @@ async def school_of_pupils(
     hidden: Problem,
     write: bool = False,
     class_teacher_id: uuid.UUID | None = None,
+    class_id: uuid.UUID | None = None,
 ) -> OrgUnit:
     """The school if the actor reads its pupils (``write``: enters pupils and guardians of the class led
-    by ``class_teacher_id``); out of sight: ``hidden``; writing in a closed school: 409."""
+    by ``class_teacher_id``; ``class_id``: reads that class, which a teacher may only if they teach or
+    lead it, once the school's load is distributed); out of sight: ``hidden``; writing in a closed
+    school: 409."""
     refusal = forbidden(
         "pupils_access_denied", "Сведения об учениках доступны администрации школы и учителям"
     )
     school = await require_school(uow, actor, school_id, roles=SCHOOL_READERS, refusal=refusal, hidden=hidden)
     if not write:
+        if class_id is not None and not await reads_class(uow, actor, school_id, class_id, class_teacher_id):
+            detail = "Списки класса доступны учителям, которые в нём преподают, и классному руководителю"
+            raise forbidden("class_not_taught", detail)
         return school
     if not (
         actor.has_role(*SCHOOL_WRITERS, org_unit_id=school_id)
@@ -92,6 +100,31 @@ async def school_of_pupils(
     if school.closed_at is not None:
         raise conflict("school_closed", "Школа закрыта: изменения в ней невозможны")
     return school
+
+
+async def reads_class(
+    uow: UnitOfWork,
+    actor: Principal,
+    school_id: uuid.UUID,
+    class_id: uuid.UUID,
+    class_teacher_id: uuid.UUID | None,
+) -> bool:
+    """Whether the actor, who reads the school's pupils, reads this class's: anyone but a teacher does; a
+    teacher, if they lead it or teach in it (scheduling's assignments), or while the school has not
+    distributed its load yet."""
+    if not teacher_only(actor, school_id) or leads_class(actor, school_id, class_teacher_id):
+        return True
+    assignments = TeachingAssignments(uow.session)
+    if not await assignments.distributed(school_id):
+        return True
+    return actor.person_id is not None and await assignments.teaches(school_id, actor.person_id, class_id)
+
+
+def teacher_only(actor: Principal, school_id: uuid.UUID) -> bool:
+    """Whether the actor reads the school's pupils only as a teacher (no administration, no secretary,
+    no municipality above it)."""
+    roles = {b.role for b in actor.bindings if b.org_unit_id == school_id} & set(SCHOOL_READERS)
+    return bool(roles) and roles <= TEACHER_ROLES
 
 
 async def pupil_for(
@@ -107,7 +140,13 @@ async def pupil_for(
         school_class = await uow.session.get(SchoolClass, enrolment.class_id)
         teacher = school_class.class_teacher_person_id if school_class else None
         await school_of_pupils(
-            uow, actor, enrolment.school_id, hidden=pupil_not_found(), write=write, class_teacher_id=teacher
+            uow,
+            actor,
+            enrolment.school_id,
+            hidden=pupil_not_found(),
+            write=write,
+            class_teacher_id=teacher,
+            class_id=enrolment.class_id,
         )
     person = await uow.session.get(Person, person_id)
     assert person is not None  # the enrolment's key refers to it

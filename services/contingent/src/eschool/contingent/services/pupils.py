@@ -64,7 +64,14 @@ async def class_pupils(uow: UnitOfWork, class_id: uuid.UUID, *, actor: Principal
     school_class = await uow.session.get(SchoolClass, class_id)
     if school_class is None:
         raise class_not_found()
-    await school_of_pupils(uow, actor, school_class.school_id, hidden=class_not_found())
+    await school_of_pupils(
+        uow,
+        actor,
+        school_class.school_id,
+        hidden=class_not_found(),
+        class_teacher_id=school_class.class_teacher_person_id,
+        class_id=class_id,
+    )
     pupils = [
         Pupil(person, enrolment) for enrolment, person in await People(uow.session).class_pupils(class_id)
     ]

@@ -21,6 +21,7 @@ from eschool.contingent.db.models import OrgUnit, SchoolClass
 from eschool.contingent.db.people import Person, PupilEnrolment
 from eschool.contingent.db.staff import StaffEmployment
 from eschool.contingent.db.text import text_matches
+from eschool.contingent.services.people import reads_class
 from eschool.contingent.services.scope import SCHOOL_READERS, jurisdiction_of
 
 MAX_RESULTS = 50
@@ -69,6 +70,7 @@ async def search_pupils(uow: Any, query: SearchQuery, *, actor: Principal) -> li
     if query.personal_file_number:
         stmt = stmt.where(PupilEnrolment.personal_file_number == query.personal_file_number.strip())
     rows = (await uow.session.execute(_ordered(stmt))).all()
+    # A teacher finds the pupils of the classes they read (taught or led, once the load is distributed).
     return [
         _found(
             person,
@@ -79,6 +81,7 @@ async def search_pupils(uow: Any, query: SearchQuery, *, actor: Principal) -> li
             personal_file_number=enrolment.personal_file_number,
         )
         for person, enrolment, row, name in rows
+        if await reads_class(uow, actor, enrolment.school_id, row.class_id, row.class_teacher_person_id)
     ]
 
 

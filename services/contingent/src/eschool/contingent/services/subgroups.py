@@ -151,6 +151,7 @@ async def _school(
         hidden=hidden,
         write=write,
         class_teacher_id=school_class.class_teacher_person_id,
+        class_id=school_class.class_id,
     )
 
 
