@@ -14,7 +14,7 @@ import openpyxl
 
 from eschool.common.auth import Role
 from eschool.common.service import ServiceRuntime
-from eschool.contingent.domain.xlsx import XLSX_MEDIA_TYPE
+from eschool.common.xlsx import XLSX_MEDIA_TYPE
 
 from . import test_pupils
 from .conftest import As

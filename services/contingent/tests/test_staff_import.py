@@ -17,10 +17,10 @@ from eschool.common.auth import Role
 from eschool.common.bus.tables import outbox_message
 from eschool.common.service import ServiceRuntime
 from eschool.common.snils import snils_hash
+from eschool.common.xlsx import XLSX_MEDIA_TYPE, new_sheet, saved
 from eschool.contingent.db.people import Person
 from eschool.contingent.db.staff import StaffEmployment
 from eschool.contingent.domain.staff_import import read_workbook, staff_row
-from eschool.contingent.domain.xlsx import XLSX_MEDIA_TYPE, new_sheet, saved
 
 from . import test_pupils
 from .conftest import SNILS_KEY, As, published

@@ -1,6 +1,6 @@
 """Import of a class's pupils from the xlsx template of seed 001, and the empty template to fill.
 
-The upload is the workbook itself as the request body (see ``api.workbooks``): more than 5 MB is 413,
+The upload is the workbook itself as the request body (``common.http.uploads``): more than 5 MB is 413,
 another media type 415, a body that is not an xlsx in the template's layout 422.
 """
 
@@ -12,8 +12,7 @@ from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel
 
 from eschool.common.auth import CurrentPrincipal
-from eschool.contingent.api.deps import database_of
-from eschool.contingent.api.workbooks import (
+from eschool.common.http.uploads import (
     UPLOAD_REFUSALS,
     XLSX_ANSWER,
     XLSX_BODY,
@@ -22,7 +21,8 @@ from eschool.contingent.api.workbooks import (
     uploaded_workbook,
     xlsx_download,
 )
-from eschool.contingent.domain.xlsx import XlsxFile
+from eschool.common.xlsx import XlsxFile
+from eschool.contingent.api.deps import database_of
 from eschool.contingent.services.pupil_import import import_pupils, import_template
 
 _TEMPLATE_NAME = "Шаблон импорта учеников.xlsx"

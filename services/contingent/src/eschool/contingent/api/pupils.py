@@ -13,8 +13,8 @@ from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel, ConfigDict, Field, SecretStr
 
 from eschool.common.auth import CurrentPrincipal
+from eschool.common.http.uploads import XLSX_ANSWER, xlsx_download
 from eschool.contingent.api.deps import Stamp, database_of, settings_of
-from eschool.contingent.api.workbooks import XLSX_ANSWER, xlsx_download
 from eschool.contingent.domain.people import (
     MAX_FILE_NUMBER_LENGTH,
     MAX_NAME_LENGTH,

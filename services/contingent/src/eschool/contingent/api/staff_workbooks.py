@@ -1,6 +1,6 @@
 """A school's staff as workbooks: the empty import template, the import of a filled one, the staff list.
 
-The upload is the workbook itself as the request body (see ``api.workbooks``): more than 5 MB is 413,
+The upload is the workbook itself as the request body (``common.http.uploads``): more than 5 MB is 413,
 another media type 415, a body that is not an xlsx in the template's layout 422. The SNILS of the file
 is never echoed: errors name its row and column.
 """
@@ -13,11 +13,11 @@ from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel
 
 from eschool.common.auth import CurrentPrincipal
-from eschool.contingent.api import workbooks
+from eschool.common.http import uploads as workbooks
+from eschool.common.http.uploads import DryRun, ImportErrorRead
+from eschool.common.xlsx import XlsxFile
 from eschool.contingent.api.deps import database_of, settings_of
-from eschool.contingent.api.workbooks import DryRun, ImportErrorRead
 from eschool.contingent.db.people import SnilsKeys
-from eschool.contingent.domain.xlsx import XlsxFile
 from eschool.contingent.services.exports import staff_list_file
 from eschool.contingent.services.staff_import import import_staff, staff_import_template
 

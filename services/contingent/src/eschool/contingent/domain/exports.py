@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, TypeVar
 
+from eschool.common.xlsx import table_workbook
 from eschool.contingent.domain.people import PersonName
-from eschool.contingent.domain.xlsx import table_workbook
 
 EDUCATION_FORM_LABELS = {
     "full_time": "очная",

@@ -18,15 +18,13 @@ from typing import Any
 
 from openpyxl.comments import Comment
 
-from eschool.contingent.domain.classes import Violation
-from eschool.contingent.domain.people import Enrolment, Order, PersonCard, PersonName
-from eschool.contingent.domain.xlsx import XLSX_MEDIA_TYPE as XLSX_MEDIA_TYPE  # its old home, still imported
-from eschool.contingent.domain.xlsx import (
+from eschool.common.xlsx import XLSX_MEDIA_TYPE as XLSX_MEDIA_TYPE  # its old home, still imported
+from eschool.common.xlsx import (
+    CellError,
     RowError,
     Unread,
     UnreadableFile,
     cell_date,
-    cell_sex,
     cell_text,
     labels_match,
     new_sheet,
@@ -35,7 +33,10 @@ from eschool.contingent.domain.xlsx import (
     saved,
     style_header,
 )
-from eschool.contingent.domain.xlsx import row_errors as _row_errors
+from eschool.common.xlsx import row_errors as _row_errors
+from eschool.contingent.domain.classes import Violation
+from eschool.contingent.domain.people import Enrolment, Order, PersonCard, PersonName
+from eschool.contingent.domain.xlsx import cell_sex
 
 FIRST_DATA_ROW = 3
 MAX_ROWS = 2000
@@ -72,7 +73,7 @@ class ImportRow:
     row: int
     card: PersonCard
     enrolment: Enrolment
-    unread: tuple[Violation, ...] = ()
+    unread: tuple[CellError, ...] = ()
 
 
 @dataclass(frozen=True)

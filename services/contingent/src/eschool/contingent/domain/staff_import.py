@@ -16,10 +16,11 @@ from typing import Any
 
 from openpyxl.comments import Comment
 
-from eschool.contingent.domain import xlsx
+from eschool.common import xlsx
+from eschool.common.xlsx import CellError, RowError
 from eschool.contingent.domain.classes import Violation
 from eschool.contingent.domain.people import PersonCard, PersonName, check_snils
-from eschool.contingent.domain.xlsx import RowError
+from eschool.contingent.domain.xlsx import cell_sex
 
 MAX_ROWS = 1000
 COLUMN_LABELS = (
@@ -53,7 +54,7 @@ class StaffRow:
     position: str
     hired_on: date | None
     snils: str | None = field(default=None, repr=False)
-    unread: tuple[Violation, ...] = ()
+    unread: tuple[CellError, ...] = ()
 
 
 def template_workbook() -> bytes:
@@ -84,7 +85,7 @@ def staff_row(number: int, cells: Sequence[Any]) -> StaffRow:
     """One data row (cells A to H) as a form; dates and sex that cannot be read are kept as ``unread``."""
     unread = xlsx.Unread()
     text = [xlsx.cell_text(cell) for cell in cells]
-    sex = unread.attempt(xlsx.cell_sex, text[3])
+    sex = unread.attempt(cell_sex, text[3])
     born = unread.attempt(xlsx.cell_date, cells[4], "birth_date", "дату рождения")
     hired_on = unread.attempt(xlsx.cell_date, cells[7], "hired_on", "дату приёма")
     name = PersonName(text[0], text[1], text[2] or None)

@@ -7,6 +7,8 @@ import uuid
 
 from eschool.common.auth import Principal
 from eschool.common.db import UnitOfWork
+from eschool.common.http.uploads import off_loop
+from eschool.common.xlsx import XlsxFile
 from eschool.contingent.db.models import AcademicYear, OrgUnit, SchoolClass
 from eschool.contingent.domain.exports import (
     ClassListEntry,
@@ -15,11 +17,9 @@ from eschool.contingent.domain.exports import (
     class_list_workbook,
     staff_list_workbook,
 )
-from eschool.contingent.domain.xlsx import XlsxFile
 from eschool.contingent.services.people import name_of, today_in
 from eschool.contingent.services.pupils import class_pupils
 from eschool.contingent.services.staff import school_staff
-from eschool.contingent.services.workbooks import off_loop
 
 
 async def class_list_file(uow: UnitOfWork, class_id: uuid.UUID, *, actor: Principal) -> XlsxFile:

@@ -13,7 +13,9 @@ from datetime import date
 
 from eschool.common.auth import Principal
 from eschool.common.db import UnitOfWork
+from eschool.common.http.uploads import read_upload, refused_import
 from eschool.common.logging import get_logger
+from eschool.common.xlsx import ImportReport, RowError
 from eschool.contingent.db.models import AcademicYear, SchoolClass
 from eschool.contingent.db.people import ENROLLED, People
 from eschool.contingent.domain.people import Enrolment, Order, PersonCard, Refusal, form_digest
@@ -28,10 +30,8 @@ from eschool.contingent.domain.pupil_import import (
     taken,
     template_workbook,
 )
-from eschool.contingent.domain.xlsx import ImportReport, RowError
 from eschool.contingent.services.people import card_of, today_in
 from eschool.contingent.services.pupils import EnrolmentForm, add_enrolment, check_form, class_to_enrol_into
-from eschool.contingent.services.workbooks import read_upload, refused_import
 
 log = get_logger(__name__)
 Checked = tuple[int, PersonCard, Enrolment]

@@ -18,7 +18,9 @@ from datetime import date
 from eschool.common.auth import Principal
 from eschool.common.db import UnitOfWork
 from eschool.common.errors import Problem
+from eschool.common.http.uploads import read_upload, refused_import
 from eschool.common.logging import get_logger
+from eschool.common.xlsx import ImportReport, RowError, row_errors
 from eschool.contingent.db.people import SnilsKeys
 from eschool.contingent.db.staff import Staff
 from eschool.contingent.domain.people import Refusal
@@ -30,10 +32,8 @@ from eschool.contingent.domain.staff_import import (
     read_workbook,
     template_workbook,
 )
-from eschool.contingent.domain.xlsx import ImportReport, RowError, row_errors
 from eschool.contingent.services.people import today_in
 from eschool.contingent.services.staff import add_employment, school_of_staff
-from eschool.contingent.services.workbooks import read_upload, refused_import
 
 log = get_logger(__name__)
 

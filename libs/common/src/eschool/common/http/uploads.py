@@ -1,5 +1,6 @@
-"""What the routes of workbooks share: the uploaded xlsx read from the request body, the report's errors,
-and a workbook answered as a download with a Russian file name.
+"""What every service's xlsx imports and exports share over HTTP: the uploaded workbook read from the
+request body, read off the event loop, a file with errors refused with its report, and a workbook
+answered as a download with a Russian file name.
 
 The upload is the workbook itself as the request body (``Content-Type:
 application/vnd.openxmlformats-officedocument.spreadsheetml.sheet``; not multipart), at most 5 MB: more
@@ -9,14 +10,18 @@ is 413, another media type 415, a body that is not an xlsx in the template's lay
 from __future__ import annotations
 
 import re
-from typing import Annotated, Any
+from collections.abc import Callable
+from typing import Annotated, Any, TypeVar
 from urllib.parse import quote
 
+from anyio import to_thread
 from fastapi import Query, Request, Response
 from pydantic import BaseModel, Field
 
-from eschool.common.errors import Problem
-from eschool.contingent.domain.xlsx import XLSX_MEDIA_TYPE, XlsxFile
+from eschool.common.errors import FieldError, Problem, unprocessable
+from eschool.common.xlsx import XLSX_MEDIA_TYPE, ImportReport, UnreadableFile, XlsxFile
+
+T = TypeVar("T")
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 # What a route answering a workbook documents, and what a route taking one.
@@ -70,3 +75,29 @@ def xlsx_download(file: XlsxFile) -> Response:
     name = _UNSAFE.sub("_", file.name)
     disposition = f"attachment; filename=\"{file.ascii_name}\"; filename*=UTF-8''{quote(name)}"
     return Response(file.content, media_type=XLSX_MEDIA_TYPE, headers={"Content-Disposition": disposition})
+
+
+async def off_loop(work: Callable[..., T], *args: Any) -> T:
+    """``work(*args)`` in a worker thread: openpyxl parses and writes on the CPU, and the event loop keeps
+    answering other requests meanwhile."""
+    return await to_thread.run_sync(work, *args)
+
+
+async def read_upload(read: Callable[[bytes], T], content: bytes) -> T:
+    """The upload read by ``read`` off the event loop; a file it cannot read is 422 with the reason."""
+    try:
+        return await off_loop(read, content)
+    except UnreadableFile as error:
+        raise unprocessable("import_file_unreadable", str(error)) from None
+
+
+def refused_import(report: ImportReport, detail: str, *, whole: str = "file") -> Problem:
+    """The 422 of a file with errors: the report, and each error as a field ``file.<row>.<field>``
+    (``whole`` stands for the row of an error about the file as a whole)."""
+    problem = unprocessable("import_file_invalid", detail)
+    problem.extra["report"] = report.as_dict()
+    problem.errors.extend(
+        FieldError(f"file.{whole if e.row is None else e.row}.{e.field}", e.code, e.message)
+        for e in report.errors
+    )
+    return problem
