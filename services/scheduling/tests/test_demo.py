@@ -17,13 +17,17 @@ from eschool.common.testing.events import deliverer
 from eschool.common.testing.service import published
 from eschool.scheduling.app import service
 from eschool.scheduling.db.calendar import Holiday, Term, TermScheme
+from eschool.scheduling.db.models import Base
 from eschool.scheduling.demo import DEMO_SCHEME, demo_loaded
 from eschool.scheduling.settings import SchedulingSettings
 
 
 async def start(tmp_path: Path) -> ServiceRuntime:
     settings = SchedulingSettings(
-        database_url=f"sqlite+aiosqlite:///{tmp_path / 'scheduling.db'}", bus_url="memory://", demo_data=True
+        database_url=f"sqlite+aiosqlite:///{tmp_path / 'scheduling.db'}",
+        bus_url="memory://",
+        demo_data=True,
+        demo_wait_s=2.0,  # no classes arrive here: the timetable phase gives up soon
     )
     runtime = ServiceRuntime(service, settings, transport=MemoryTransport(), run_relay=False)
     await runtime.start()
@@ -46,12 +50,17 @@ def demo_years() -> list[AcademicYearSetUpV1]:
     ]
 
 
-async def counts(runtime: ServiceRuntime) -> dict[str, int]:
+async def table_counts(runtime: ServiceRuntime, *tables: type[Base]) -> dict[str, int]:
+    """Rows per table."""
     async with runtime.database.uow() as uow:
         return {
             table.__tablename__: await uow.session.scalar(select(func.count()).select_from(table)) or 0
-            for table in (TermScheme, Term, Holiday)
+            for table in tables
         }
+
+
+async def counts(runtime: ServiceRuntime) -> dict[str, int]:
+    return await table_counts(runtime, TermScheme, Term, Holiday)
 
 
 async def test_each_demo_school_gets_its_calendar_once(tmp_path: Path) -> None:

@@ -6,11 +6,14 @@ Scheduling learns the demo schools' years from contingent's events (it never rea
 database): the year is found by the demo schools' fixed ids and the name of today's academic year
 (``eschool.common.demo``), waiting in the background until contingent's events have arrived. Loading is
 idempotent: a school whose scheme exists is taken as loaded (scheme and holidays go in one transaction).
+Then, as contingent's classes, subgroups and staff arrive, each school's curricula, teaching load and
+weekly timetable (``demo_timetable``). At stop the loading ends between two transactions.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from datetime import date
 
 from eschool.common.aio import cancel_and_wait
@@ -21,6 +24,7 @@ from eschool.common.service import ServiceRuntime
 from eschool.scheduling.db.models import AcademicYear
 from eschool.scheduling.db.repositories import Calendar
 from eschool.scheduling.demo_setup import DEMO_SETUP_LINES, load_school_setup
+from eschool.scheduling.demo_timetable import demo_classes, load_school_timetable
 from eschool.scheduling.domain.holidays import public_holidays
 from eschool.scheduling.domain.terms import SchemeKind
 from eschool.scheduling.services.holidays import add_holiday
@@ -31,7 +35,9 @@ from eschool.scheduling.settings import SchedulingSettings
 DEMO_ACTOR = service_principal("scheduling", RoleBinding(Role.ministry, REGION_ID))
 DEMO_SCHEME = "Четверти, 1–11 классы"
 POLL_S = 0.5
+STOP_WITHIN_S = 20.0
 _TASK_ATTRIBUTE = "_demo_calendar_task"
+_STOP_ATTRIBUTE = "_demo_stop"
 log = get_logger(__name__)
 
 
@@ -40,13 +46,32 @@ async def load_demo_calendar(runtime: ServiceRuntime) -> None:
     settings = runtime.settings
     assert isinstance(settings, SchedulingSettings)
     if settings.demo_data:
+        setattr(runtime, _STOP_ATTRIBUTE, asyncio.Event())
         task = asyncio.create_task(_load(runtime, settings.demo_wait_s))
         setattr(runtime, _TASK_ATTRIBUTE, task)
 
 
 async def stop_demo_loading(runtime: ServiceRuntime) -> None:
-    """At stop: the background loading ends before the database closes."""
-    await cancel_and_wait(getattr(runtime, _TASK_ATTRIBUTE, None))
+    """At stop: the background loading ends before the database closes, at the end of the transaction
+    it is in (one cancelled halfway can leave an SQLite connection that never closes), or, if that takes
+    too long, cancelled."""
+    task = getattr(runtime, _TASK_ATTRIBUTE, None)
+    if task is None:
+        return
+    getattr(runtime, _STOP_ATTRIBUTE).set()
+    await asyncio.wait({task}, timeout=STOP_WITHIN_S)
+    await cancel_and_wait(task)
+
+
+def _stopping(runtime: ServiceRuntime) -> bool:
+    stop = getattr(runtime, _STOP_ATTRIBUTE, None)
+    return stop is not None and stop.is_set()
+
+
+async def _pause(runtime: ServiceRuntime) -> None:
+    """Wait a poll's time, or less if the service stops meanwhile."""
+    with contextlib.suppress(TimeoutError):
+        await asyncio.wait_for(getattr(runtime, _STOP_ATTRIBUTE).wait(), POLL_S)
 
 
 async def demo_loaded(runtime: ServiceRuntime) -> None:
@@ -58,21 +83,43 @@ async def demo_loaded(runtime: ServiceRuntime) -> None:
 
 async def _load(runtime: ServiceRuntime, wait_s: float) -> None:
     name, pending = academic_year_name(date.today()), list(SCHOOL_IDS)
-    deadline = asyncio.get_running_loop().time() + wait_s
-    while pending:
+    loop, years = asyncio.get_running_loop(), []
+    deadline = loop.time() + wait_s
+    while pending and not _stopping(runtime):
         for school_id in list(pending):
             async with runtime.database.uow() as uow:
                 year = await Calendar(uow.session).year_named(school_id, name)
-            if year is not None:
+            if year is not None and not _stopping(runtime):
                 await load_school_calendar(runtime, year)
                 await load_school_setup(runtime, year)
                 pending.remove(school_id)
-        if pending and asyncio.get_running_loop().time() > deadline:
+                years.append(year)
+        if pending and loop.time() > deadline:
             log.warning("scheduling.demo.years_missing", schools=[str(s) for s in pending], year=name)
+            break
+        if pending:
+            await _pause(runtime)
+    await _load_timetables(runtime, years, wait_s)
+    log.info("scheduling.demo.loaded", schools=len(years), year=name)
+
+
+async def _load_timetables(runtime: ServiceRuntime, years: list[AcademicYear], wait_s: float) -> None:
+    """Each school's load and timetable once its classes are in; the wait starts again at each school
+    (contingent loads its schools one after another)."""
+    loop, pending = asyncio.get_running_loop(), list(years)
+    deadline = loop.time() + wait_s
+    while pending and not _stopping(runtime):
+        for year in list(pending):
+            classes = await demo_classes(runtime, year)
+            if classes is not None and not _stopping(runtime):
+                await load_school_timetable(runtime, year, classes, lambda: _stopping(runtime))
+                pending.remove(year)
+                deadline = loop.time() + wait_s
+        if pending and loop.time() > deadline:
+            log.warning("scheduling.demo.classes_missing", schools=[str(y.school_id) for y in pending])
             return
         if pending:
-            await asyncio.sleep(POLL_S)
-    log.info("scheduling.demo.loaded", schools=len(SCHOOL_IDS), year=name)
+            await _pause(runtime)
 
 
 async def load_school_calendar(runtime: ServiceRuntime, year: AcademicYear) -> None:
@@ -91,4 +138,6 @@ DEMO_LINES = (
     "demo calendar: each demo school's quarters (1–11 классы) with vacations and public holidays, "
     "this academic year",
     *DEMO_SETUP_LINES,
+    "demo timetable: a curriculum per grade, teaching assignments (English by subgroup) and a clash-free "
+    "week for every class, once contingent's classes and staff have arrived",
 )

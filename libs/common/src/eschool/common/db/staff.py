@@ -5,8 +5,10 @@ journal's, communications') keep a projection fed by ``contingent.staff.hired.v1
 ``contingent.staff.dismissed.v1`` (``StaffMemberNode`` gives its columns). A row holds two facts, each
 with its own version, because they come from different events and may arrive in any order:
 
-- the hire (name and ``hired_at``, the time of the newest hire or restoration): only a hire carries the
-  name, so a dismissal arriving first must not make the late hire's name be thrown away;
+- the hire (``hired_at``, the time of the newest hire or restoration) and the name, versioned apart
+  (``name_version``): a hire carries the name it had then, a correction of the person's card
+  (``contingent.person.changed.v1``, ``project_rename``) the new one; the newest name wins, so a late
+  hire brings no old name back, and a dismissal arriving first throws no name away;
 - the employment's state (``dismissed_on``, versioned by ``source_version``): a dismissal sets it, a
   restoration from the register of the dismissed (a hire with ``restored``) clears it, the newest wins.
 
@@ -39,6 +41,8 @@ class StaffMemberNode:
     first_name: Mapped[str | None] = mapped_column(String(100))
     middle_name: Mapped[str | None] = mapped_column(String(100))
     hired_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    # The time of the fact the name comes from (a hire or a correction of the card); None: no name yet.
+    name_version: Mapped[datetime | None] = mapped_column(UtcDateTime)
     dismissed_on: Mapped[date | None] = mapped_column(Date)
     source_version: Mapped[datetime] = mapped_column(UtcDateTime)
 
@@ -55,16 +59,28 @@ async def project_hire(session: AsyncSession, table: Table, data: StaffHiredV1) 
     at = data.occurred_at
     state = {"school_id": data.school_id, "person_id": data.person_id, "dismissed_on": None}
     await upsert_newer(session, table, {**state, "source_version": at}, key=STAFF_KEY)
-    hire: dict[str, object] = {"hired_at": at}
+    member = (table.c.school_id == data.school_id, table.c.person_id == data.person_id)
+    newer = or_(table.c.hired_at.is_(None), table.c.hired_at < at)
+    await session.execute(update(table).where(*member, newer).values(hired_at=at))
     if data.name is not None:
-        hire |= data.name.model_dump()
-    stmt = (
-        update(table)
-        .where(table.c.school_id == data.school_id, table.c.person_id == data.person_id)
-        .where(or_(table.c.hired_at.is_(None), table.c.hired_at < at))
-        .values(hire)
-    )
-    await session.execute(stmt)
+        await project_rename(session, table, data.person_id, data.name, at, school_id=data.school_id)
+
+
+async def project_rename(
+    session: AsyncSession,
+    table: Table,
+    person_id: UUID,
+    name: FullName,
+    at: datetime,
+    *,
+    school_id: UUID | None = None,
+) -> None:
+    """Give the person's rows (in one school, or every school) the name, unless a newer one is there."""
+    where = [table.c.person_id == person_id]
+    if school_id is not None:
+        where.append(table.c.school_id == school_id)
+    newer = or_(table.c.name_version.is_(None), table.c.name_version < at)
+    await session.execute(update(table).where(*where, newer).values(**name.model_dump(), name_version=at))
 
 
 async def project_dismissal(session: AsyncSession, table: Table, data: StaffDismissedV1) -> None:

@@ -227,3 +227,138 @@ class TimetablePublishedV1(Event):
     bell_schedule_id: uuid.UUID
     lessons: list[TimetableLesson]
     occurred_at: datetime
+
+
+class LessonData(BaseModel):
+    """A dated lesson as the journal keeps it: where it stands now and what it is."""
+
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+    lesson_id: uuid.UUID
+    school_id: uuid.UUID
+    class_id: uuid.UUID
+    subgroup_id: uuid.UUID | None = Field(default=None, description="None: the whole class")
+    term_id: uuid.UUID
+    subject_id: uuid.UUID
+    teacher_person_id: uuid.UUID
+    room_id: uuid.UUID | None = None
+    lesson_on: date
+    slot_number: int = Field(ge=0)
+    starts_at: time
+    ends_at: time
+    timetable_entry_id: uuid.UUID | None = None
+
+
+class LessonsScheduledV1(Event):
+    """Emitted when dated lessons of one class are generated from its timetable (a term's generation, or
+    the regeneration after a timetable change from a date): the class's new lessons together, at most
+    ``MAX_LESSONS_PER_MESSAGE`` a message. One message per class, not per lesson: a school's term is about
+    ten thousand lessons, and the journal takes a class's lessons at once."""
+
+    event_type = "scheduling.lessons.scheduled.v1"
+
+    school_id: uuid.UUID
+    class_id: uuid.UUID
+    term_id: uuid.UUID
+    lessons: list[LessonData]
+    occurred_at: datetime
+
+
+MAX_LESSONS_PER_MESSAGE = 500
+
+
+class LessonMovedV1(Event):
+    """Emitted when a lesson is moved by hand to another day or slot: ``lesson`` is where it is now."""
+
+    event_type = "scheduling.lesson.moved.v1"
+
+    lesson: LessonData
+    from_on: date
+    from_slot_number: int = Field(ge=0)
+    occurred_at: datetime
+
+
+class LessonCancelledV1(Event):
+    """Emitted when a lesson is cancelled by hand (``reason`` said), or dropped because the timetable
+    changed from a date (``replaced``: a lesson generated from the new timetable takes its place)."""
+
+    event_type = "scheduling.lesson.cancelled.v1"
+
+    lesson: LessonData
+    reason: str = Field(examples=["Карантин"])
+    replaced: bool = False
+    occurred_at: datetime
+
+
+class PlannedTopic(BaseModel):
+    """A topic of a thematic plan, in the plan's order: the journal shows it as the default topic of the
+    class's lessons of the subject, one lesson per hour."""
+
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+    number: int = Field(ge=1, examples=[1])
+    title: str = Field(examples=["Натуральные числа и шкалы"])
+    hours: int = Field(ge=1, examples=[2])
+    section: str | None = Field(default=None, examples=["Глава 1. Натуральные числа"])
+    lesson_type: str | None = Field(default=None, examples=["контрольная работа"])
+
+
+class ThematicPlanChangedV1(Event):
+    """Emitted when a class's thematic plan (КТП) of a subject is saved, imported or copied from the
+    previous year with other topics than it had; carries the whole plan, newest wins (``version``)."""
+
+    event_type = "scheduling.thematic_plan.changed.v1"
+
+    thematic_plan_id: uuid.UUID
+    school_id: uuid.UUID
+    academic_year_id: uuid.UUID
+    class_id: uuid.UUID
+    subject_id: uuid.UUID
+    topics: list[PlannedTopic]
+    total_hours: int = Field(ge=0, examples=[170])
+    version: int = Field(ge=1)
+    occurred_at: datetime
+
+
+class IndividualCurriculumSavedV1(Event):
+    """Emitted when a pupil's individual curriculum (ИУП) in a class is created, changed or removed
+    (``removed``); carries the pupil's subjects with their weekly hours from ``from_on`` (the class's
+    curriculum with the individual changes applied, as on the day of saving), newest wins. The reason
+    is not carried: it may speak of the pupil's health."""
+
+    event_type = "scheduling.individual_curriculum.saved.v1"
+
+    individual_curriculum_id: uuid.UUID
+    school_id: uuid.UUID
+    class_id: uuid.UUID
+    person_id: uuid.UUID = Field(description="The pupil")
+    from_on: date
+    subjects: list[CurriculumHours]
+    removed: bool = False
+    occurred_at: datetime
+
+
+class SubstitutionAssignedV1(Event):
+    """Emitted when another teacher of the same subject is to teach a lesson in place of its own (ill,
+    away, dismissed): the journal lets the substitute write in that lesson and marks it taught by a
+    substitute."""
+
+    event_type = "scheduling.substitution.assigned.v1"
+
+    substitution_id: uuid.UUID
+    lesson: LessonData
+    substitute_person_id: uuid.UUID
+    reason: str | None = None
+    occurred_at: datetime
+
+
+class SubstitutionRemovedV1(Event):
+    """Emitted when a substitution is withdrawn: the lesson's own teacher teaches it again."""
+
+    event_type = "scheduling.substitution.removed.v1"
+
+    substitution_id: uuid.UUID
+    lesson_id: uuid.UUID
+    school_id: uuid.UUID
+    substitute_person_id: uuid.UUID
+    occurred_at: datetime

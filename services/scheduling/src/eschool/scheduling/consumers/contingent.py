@@ -15,7 +15,7 @@ from typing import Any
 
 from eschool.common.bus import ConsumerDefinition
 from eschool.common.db import UnitOfWork, upsert_newer
-from eschool.common.db.staff import project_dismissal, project_hire
+from eschool.common.db.staff import project_dismissal
 from eschool.common.events import Envelope, Event
 from eschool.common.events.contingent import (
     AcademicYearSetUpV1,
@@ -24,10 +24,25 @@ from eschool.common.events.contingent import (
     OrgUnitChangedV1,
     OrgUnitReassignedV1,
     OrgUnitRegisteredV1,
+    PersonChangedV1,
+    PupilArrivedV1,
+    PupilEnrolledV1,
+    PupilPromotedV1,
+    PupilTransferredV1,
+    PupilWithdrawnV1,
     StaffDismissedV1,
     StaffHiredV1,
     SubgroupMembershipChangedV1,
     SubgroupSavedV1,
+)
+from eschool.scheduling.consumers.rosters import (
+    hire_under_newest_name,
+    on_person_changed,
+    on_pupil_arrived,
+    on_pupil_enrolled,
+    on_pupil_promoted,
+    on_pupil_transferred,
+    on_pupil_withdrawn,
 )
 from eschool.scheduling.db.contingent import (
     ClassTeacher,
@@ -104,7 +119,7 @@ async def on_subgroup_membership_changed(
 
 async def on_staff_hired(event: Envelope[StaffHiredV1], uow: UnitOfWork) -> None:
     """A staff member hired, or restored from the register of the dismissed (no longer flagged)."""
-    await project_hire(uow.session, StaffMember.__table__, event.data)
+    await hire_under_newest_name(uow, event.data)
 
 
 async def on_staff_dismissed(event: Envelope[StaffDismissedV1], uow: UnitOfWork) -> None:
@@ -151,5 +166,11 @@ CONTINGENT_EVENTS = ConsumerDefinition.of(
         SubgroupMembershipChangedV1: on_subgroup_membership_changed,
         StaffHiredV1: on_staff_hired,
         StaffDismissedV1: on_staff_dismissed,
+        PupilEnrolledV1: on_pupil_enrolled,
+        PupilArrivedV1: on_pupil_arrived,
+        PupilWithdrawnV1: on_pupil_withdrawn,
+        PupilTransferredV1: on_pupil_transferred,
+        PupilPromotedV1: on_pupil_promoted,
+        PersonChangedV1: on_person_changed,
     },
 )

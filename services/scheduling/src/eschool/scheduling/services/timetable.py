@@ -18,6 +18,7 @@ from eschool.scheduling.db.timetable_queries import Timetables
 from eschool.scheduling.domain.timetable import Clash, clashes
 from eschool.scheduling.services.announce_timetable import timetable_published
 from eschool.scheduling.services.common import refused
+from eschool.scheduling.services.lesson_generation import regenerate_from
 from eschool.scheduling.services.timetable_checks import broken_rules, check_timetable
 from eschool.scheduling.services.timetable_names import Names, names_of
 
@@ -77,6 +78,9 @@ async def publish_week(
     uow.session.add_all(new)
     await uow.session.flush()
     timetable_published(uow, cls, draft.valid_from, draft.bell_schedule_id, new, names)
+    # The dated lessons already generated follow the new week from its first day (seed: regenerated
+    # for the future only); terms not generated yet wait for their generation.
+    await regenerate_from(uow, cls, draft.valid_from)
     return True, new
 
 
