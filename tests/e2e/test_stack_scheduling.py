@@ -1,6 +1,7 @@
 """The local stack, scheduling's story: contingent's demo school reaches scheduling over RabbitMQ, the
 school's administration sets up its calendar, subjects, bells and a class's week through the gateway,
-and what scheduling publishes reaches a consumer bound on the broker, as the journal's queue will be.
+and what scheduling publishes (the week, then the term's dated lessons) reaches a consumer bound on the
+broker, as the journal's queue will be.
 
 The processes are started once for this module by the same code as ``make stack`` (see
 ``test_stack.py``, whose fixtures this module shares).
@@ -11,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import json
 import time
+from datetime import date
 from typing import Any
 
 import httpx
@@ -18,7 +20,17 @@ import httpx
 from eschool.common.bus import QueueSpec, create_transport
 from eschool.common.demo import SCHOOL_ID
 
-from .test_stack import SCHOOL_ADMIN, bearer, bus_url, databases, eventually, gateway, log_in, stack
+from .test_stack import (
+    CONTINGENT_API,
+    SCHOOL_ADMIN,
+    bearer,
+    bus_url,
+    databases,
+    eventually,
+    gateway,
+    log_in,
+    stack,
+)
 
 __all__ = ["bus_url", "databases", "gateway", "stack"]  # the shared stack's fixtures
 
@@ -26,7 +38,11 @@ SCHEDULING_API = "/api/scheduling/v1"
 # The journal's queue, as the journal service will declare it.
 JOURNAL_QUEUE = QueueSpec(
     name="e2e-journal.scheduling-events",
-    bindings=("scheduling.timetable.published.v1", "scheduling.term_scheme.saved.v1"),
+    bindings=(
+        "scheduling.timetable.published.v1",
+        "scheduling.term_scheme.saved.v1",
+        "scheduling.lessons.scheduled.v1",
+    ),
 )
 
 
@@ -58,7 +74,7 @@ async def _received(url: str, queue: str, within: float) -> list[dict[str, Any]]
     return envelopes
 
 
-def test_a_timetable_set_in_scheduling_reaches_the_journals_queue(
+def test_a_week_set_in_scheduling_and_its_lessons_reach_the_journals_queue(
     gateway: httpx.Client, bus_url: str
 ) -> None:
     asyncio.run(_declare(bus_url, JOURNAL_QUEUE))
@@ -78,11 +94,18 @@ def test_a_timetable_set_in_scheduling_reaches_the_journals_queue(
     eventually(lambda: bool(teachers()), within=60)
     five_a = next(c for c in classes() if (c["grade"], c["letter"]) == (5, "А"))
     year = five_a["academic_year_id"]
-    scheme = gateway.post(
-        f"{school}/term-schemes",
-        json={"academic_year_id": year, "name": "Четверти e2e", "kind": "quarters"},
-        headers=admin,
+    new_scheme = {"academic_year_id": year, "name": "Четверти e2e", "kind": "quarters"}
+    answers: list[httpx.Response] = []
+    # The year's event may come after the classes' (they travel apart): 409 until it has arrived.
+    eventually(
+        lambda: (
+            answers.append(gateway.post(f"{school}/term-schemes", json=new_scheme, headers=admin))
+            or answers[-1].status_code != 409
+            or answers[-1].json()["code"] != "academic_year_not_announced"
+        ),
+        within=30,
     )
+    scheme = answers[-1]
     assert scheme.status_code == 201, scheme.text
     maths = next(
         s
@@ -97,6 +120,17 @@ def test_a_timetable_set_in_scheduling_reaches_the_journals_queue(
         f"{school}/bell-schedules", json={"academic_year_id": year, "name": "1 смена e2e"}, headers=admin
     )
     assert bells.status_code == 201, bells.text
+    # 5 А follows the new scheme: contingent's class card says so, and scheduling hears it.
+    card = gateway.get(f"{CONTINGENT_API}/classes/{five_a['class_id']}", headers=admin).json()
+    change = {"version": card["version"], "term_scheme_id": scheme.json()["term_scheme_id"]}
+    patched = gateway.patch(f"{CONTINGENT_API}/classes/{five_a['class_id']}", json=change, headers=admin)
+    assert patched.status_code == 200, patched.text
+    eventually(
+        lambda: any(
+            c["class_id"] == five_a["class_id"] and c["term_scheme_state"] == "defined" for c in classes()
+        ),
+        within=30,
+    )
     teacher = teachers()[0]["person_id"]
     week = {
         "valid_from": scheme.json()["terms"][0]["starts_on"],
@@ -116,6 +150,13 @@ def test_a_timetable_set_in_scheduling_reaches_the_journals_queue(
     )
     assert published.status_code == 200, published.text
 
+    term = scheme.json()["terms"][0]
+    body = {"term_scheme_id": scheme.json()["term_scheme_id"], "term_id": term["term_id"]}
+    job = gateway.post(f"{school}/lesson-generations", json=body, headers=admin)
+    assert job.status_code == 202, job.text
+    job_url = f"{SCHEDULING_API}/lesson-generations/{job.json()['lesson_generation_job_id']}"
+    eventually(lambda: gateway.get(job_url, headers=admin).json()["status"] == "done", within=60)
+
     received = asyncio.run(_received(bus_url, JOURNAL_QUEUE.name, within=10))
     by_type = {e["type"]: e for e in received}
     assert (
@@ -126,3 +167,11 @@ def test_a_timetable_set_in_scheduling_reaches_the_journals_queue(
     assert timetable["data"]["class_id"] == five_a["class_id"]
     assert timetable["school_id"] == str(SCHOOL_ID)
     assert sorted(lesson["weekday"] for lesson in timetable["data"]["lessons"]) == [1, 3, 5]
+    # The term's lessons, dated, where the journal will take them: Mondays, Wednesdays, Fridays.
+    lessons = [
+        x for e in received if e["type"] == "scheduling.lessons.scheduled.v1" for x in e["data"]["lessons"]
+    ]
+    assert lessons, "no lessons reached the journal's queue"
+    assert {x["class_id"] for x in lessons} == {five_a["class_id"]}
+    assert {date.fromisoformat(x["lesson_on"]).isoweekday() for x in lessons} == {1, 3, 5}
+    assert all(term["starts_on"] <= x["lesson_on"] <= term["ends_on"] for x in lessons)

@@ -10,11 +10,12 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from eschool.common.demo import SCHOOL_IDS
+from eschool.common.demo import SCHOOL_IDS, demo_term_scheme_id
 from eschool.common.events.base import Event
 from eschool.common.service import ServiceRuntime
 from eschool.common.testing.events import deliverer
 from eschool.scheduling.db.curricula import ClassCurriculum, Curriculum, TeachingAssignment
+from eschool.scheduling.db.lessons import Lesson
 from eschool.scheduling.db.timetable import TimetableEntry
 from eschool.scheduling.demo import demo_loaded
 
@@ -34,7 +35,13 @@ def contingent_demo(years: list) -> list[Event]:
             class_id = uuid.uuid4()
             facts.append(
                 class_saved(
-                    class_id, school, year.academic_year_id, grade=grade, letter=letter, teacher=staff[2 + n]
+                    class_id,
+                    school,
+                    year.academic_year_id,
+                    grade=grade,
+                    letter=letter,
+                    teacher=staff[2 + n],
+                    scheme=demo_term_scheme_id(school, year.name),  # as contingent's demo classes name it
                 )
             )
             if grade >= 2:
@@ -46,7 +53,9 @@ def contingent_demo(years: list) -> list[Event]:
 
 
 async def counts(runtime: ServiceRuntime) -> dict[str, int]:
-    return await table_counts(runtime, Curriculum, ClassCurriculum, TeachingAssignment, TimetableEntry)
+    return await table_counts(
+        runtime, Curriculum, ClassCurriculum, TeachingAssignment, TimetableEntry, Lesson
+    )
 
 
 async def test_every_demo_class_gets_a_clash_free_week_of_its_assignments_once(tmp_path: Path) -> None:
@@ -77,6 +86,8 @@ async def test_every_demo_class_gets_a_clash_free_week_of_its_assignments_once(t
         by_class.setdefault(a.class_id, set()).add(a.person_id)
     assert all(len(teachers) == 2 for teachers in by_class.values())
     _assert_no_clash(entries)
+    # Every class has its lessons of the current term, as many a week as its timetable says.
+    assert loaded["lesson"] >= classes * 20 * 4
     runtime = await start(tmp_path)
     try:
         await demo_loaded(runtime)

@@ -30,3 +30,9 @@ def academic_year_name(day: date) -> str:
     the demo's year is the one of today, in every service."""
     start = day.year - (day.month < SEPTEMBER)
     return f"{start}/{start + 1}"
+
+
+def demo_term_scheme_id(school_id: uuid.UUID, year_name: str) -> uuid.UUID:
+    """The id of a demo school's term scheme for the year: scheduling creates the scheme under it and
+    contingent's demo classes name it on their cards, so the demo's lessons can be generated."""
+    return demo_id(f"term-scheme:{school_id}:{year_name}")

@@ -20,7 +20,7 @@ from sqlalchemy import select
 from eschool.common.aio import cancel_and_wait
 from eschool.common.auth import Principal, Role, RoleBinding
 from eschool.common.db import UnitOfWork, utcnow
-from eschool.common.demo import MUNICIPALITY_ID, REGION_ID, SCHOOL_ID, demo_id
+from eschool.common.demo import MUNICIPALITY_ID, REGION_ID, SCHOOL_ID, demo_id, demo_term_scheme_id
 from eschool.common.logging import get_logger
 from eschool.common.service import ServiceRuntime
 from eschool.contingent.db.models import AcademicYear, SchoolClass
@@ -202,7 +202,8 @@ async def load_demo_school(
     if fill or len(classes) < len(CLASSES):
         async with runtime.database.uow() as uow:
             teachers = await _class_teachers(uow, plans, keys)
-            await _place_classes(uow, school_id, year_id, classes, teachers, fill=fill)
+            scheme = demo_term_scheme_id(school_id, f"{first_year}/{first_year + 1}")
+            await _place_classes(uow, school_id, year_id, classes, teachers, fill=fill, scheme=scheme)
             await uow.commit()
             classes = await _classes_of(uow, year_id)
     for (grade, letter), (class_id, _) in sorted(classes.items()):
@@ -246,12 +247,14 @@ async def _place_classes(
     teachers: dict[tuple[int, str], uuid.UUID],
     *,
     fill: bool,
+    scheme: uuid.UUID,
 ) -> None:
-    """Create the missing classes with their class teachers; ``fill``: give one to those without."""
+    """Create the missing classes with their class teachers, on the demo's term scheme (scheduling's, by
+    its fixed id); ``fill``: give a class teacher to those without."""
     for grade, letter in CLASSES:
         teacher = teachers.get((grade, letter))
         if (grade, letter) not in classes:
-            card = ClassCard(grade=grade, letter=letter, max_size=DEMO_CLASS_SIZE)
+            card = ClassCard(grade=grade, letter=letter, term_scheme_id=scheme, max_size=DEMO_CLASS_SIZE)
             await create_class(
                 uow, school_id, year_id, card, actor=DEMO_ACTOR, class_teacher_person_id=teacher
             )

@@ -18,11 +18,12 @@ from datetime import date
 
 from eschool.common.aio import cancel_and_wait
 from eschool.common.auth import Role, RoleBinding, service_principal
-from eschool.common.demo import REGION_ID, SCHOOL_IDS, academic_year_name
+from eschool.common.demo import REGION_ID, SCHOOL_IDS, academic_year_name, demo_term_scheme_id
 from eschool.common.logging import get_logger
 from eschool.common.service import ServiceRuntime
 from eschool.scheduling.db.models import AcademicYear
 from eschool.scheduling.db.repositories import Calendar
+from eschool.scheduling.demo_lessons import generate_demo_lessons
 from eschool.scheduling.demo_setup import DEMO_SETUP_LINES, load_school_setup
 from eschool.scheduling.demo_timetable import demo_classes, load_school_timetable
 from eschool.scheduling.domain.holidays import public_holidays
@@ -113,6 +114,7 @@ async def _load_timetables(runtime: ServiceRuntime, years: list[AcademicYear], w
             classes = await demo_classes(runtime, year)
             if classes is not None and not _stopping(runtime):
                 await load_school_timetable(runtime, year, classes, lambda: _stopping(runtime))
+                await generate_demo_lessons(runtime, year, lambda: _stopping(runtime))
                 pending.remove(year)
                 deadline = loop.time() + wait_s
         if pending and loop.time() > deadline:
@@ -128,7 +130,10 @@ async def load_school_calendar(runtime: ServiceRuntime, year: AcademicYear) -> N
         if await Calendar(uow.session).scheme_named(year.school_id, year.academic_year_id, DEMO_SCHEME):
             return
         ids = (year.school_id, year.academic_year_id)
-        await create_term_scheme(uow, *ids, DEMO_SCHEME, SchemeKind.quarters, actor=DEMO_ACTOR)
+        scheme_id = demo_term_scheme_id(year.school_id, year.name)
+        await create_term_scheme(
+            uow, *ids, DEMO_SCHEME, SchemeKind.quarters, actor=DEMO_ACTOR, term_scheme_id=scheme_id
+        )
         for draft in public_holidays(span_of(year)):
             await add_holiday(uow, *ids, draft, term_scheme_id=None, actor=DEMO_ACTOR)
         await uow.commit()

@@ -46,8 +46,10 @@ async def create_term_scheme(
     kind: SchemeKind,
     *,
     actor: Principal,
+    term_scheme_id: uuid.UUID | None = None,
 ) -> SchemeView:
-    """A new scheme of the school's year with default terms, and the vacations between them."""
+    """A new scheme of the school's year with default terms, and the vacations between them
+    (``term_scheme_id``: under that id, as the demo's fixed ones)."""
     await check_school(uow, actor, school_id, write=True)
     year = await year_of_school(uow, school_id, academic_year_id, lock=True)
     name = name.strip()
@@ -57,7 +59,7 @@ async def create_term_scheme(
         raise _scheme_exists(name)
     now = utcnow()
     scheme = TermScheme(
-        term_scheme_id=uuid.uuid4(),
+        term_scheme_id=term_scheme_id or uuid.uuid4(),
         school_id=school_id,
         academic_year_id=academic_year_id,
         name=name,
