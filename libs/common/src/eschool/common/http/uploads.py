@@ -72,9 +72,15 @@ async def uploaded_workbook(request: Request, *, too_large: str) -> bytes:
 
 def xlsx_download(file: XlsxFile) -> Response:
     """The workbook as an attachment: the Russian name (RFC 6266 ``filename*``), ASCII for old clients."""
-    name = _UNSAFE.sub("_", file.name)
-    disposition = f"attachment; filename=\"{file.ascii_name}\"; filename*=UTF-8''{quote(name)}"
-    return Response(file.content, media_type=XLSX_MEDIA_TYPE, headers={"Content-Disposition": disposition})
+    return file_download(file.name, file.ascii_name, file.content, XLSX_MEDIA_TYPE)
+
+
+def file_download(name: str, ascii_name: str, content: bytes, media_type: str) -> Response:
+    """A file as an attachment: the Russian ``name`` (RFC 6266 ``filename*``), ``ascii_name`` for old
+    clients."""
+    safe = _UNSAFE.sub("_", name)
+    disposition = f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(safe)}"
+    return Response(content, media_type=media_type, headers={"Content-Disposition": disposition})
 
 
 async def off_loop(work: Callable[..., T], *args: Any) -> T:
