@@ -10,6 +10,7 @@ from eschool.common.service import ServiceDefinition
 from eschool.scheduling.api.bell_schedules import bell_schedules_router
 from eschool.scheduling.api.classes import classes_router
 from eschool.scheduling.api.curricula import curricula_router
+from eschool.scheduling.api.handover import handover_router
 from eschool.scheduling.api.holidays import holidays_router
 from eschool.scheduling.api.individual_curricula import individual_curricula_router
 from eschool.scheduling.api.lessons import lessons_router
@@ -47,6 +48,7 @@ def routers() -> list[APIRouter]:
         thematic_plans_router(),
         lessons_router(),
         substitutions_router(),
+        handover_router(),
     ]
 
 

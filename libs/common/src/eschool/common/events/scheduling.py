@@ -320,6 +320,33 @@ class ThematicPlanChangedV1(Event):
     occurred_at: datetime
 
 
+class LessonTopic(BaseModel):
+    """A lesson's planned topic (``number`` and ``title`` None: no topic of the plan falls on it)."""
+
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+    lesson_id: uuid.UUID
+    number: int | None = Field(default=None, ge=1, examples=[1])
+    title: str | None = Field(default=None, examples=["Натуральные числа и шкалы"])
+
+
+class LessonTopicsChangedV1(Event):
+    """Emitted when the planned topics of a class's (or subgroup's) lessons of a subject change: after
+    its thematic plan changed, lessons were generated or regenerated, or one was cancelled or moved.
+    Carries every lesson of the class, subject and subgroup in the year, the scheduled ones taking the
+    plan's topics in order (one lesson per hour); the journal keeps each as the lesson's default topic,
+    newest wins (``occurred_at``)."""
+
+    event_type = "scheduling.lesson_topics.changed.v1"
+
+    school_id: uuid.UUID
+    class_id: uuid.UUID
+    subject_id: uuid.UUID
+    subgroup_id: uuid.UUID | None = Field(default=None, description="None: the whole class")
+    lessons: list[LessonTopic]
+    occurred_at: datetime
+
+
 class IndividualCurriculumSavedV1(Event):
     """Emitted when a pupil's individual curriculum (ИУП) in a class is created, changed or removed
     (``removed``); carries the pupil's subjects with their weekly hours from ``from_on`` (the class's

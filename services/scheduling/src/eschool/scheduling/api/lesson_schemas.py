@@ -63,6 +63,13 @@ class LessonMove(BaseModel):
     slot_number: Annotated[int, Field(ge=0, le=20)]
 
 
+class PlannedTopicRead(BaseModel):
+    """The thematic plan's topic falling on the lesson: the journal's default lesson topic."""
+
+    number: int
+    title: str
+
+
 class LessonRead(BaseModel):
     """A dated lesson: where it is (and where the timetable put it), what it is, its status."""
 
@@ -85,8 +92,12 @@ class LessonRead(BaseModel):
     cancel_reason: str | None
     changed_at: Stamp | None
     version: int
+    planned_topic: PlannedTopicRead | None = Field(description="None: no topic of the plan falls on it")
 
     @classmethod
     def of(cls, lesson: Lesson) -> LessonRead:
         """The lesson as the API shows it."""
-        return cls.model_validate({f: getattr(lesson, f) for f in cls.model_fields})
+        fields = {f: getattr(lesson, f) for f in cls.model_fields if f != "planned_topic"}
+        number, title = lesson.planned_topic_number, lesson.planned_topic_title
+        topic = PlannedTopicRead(number=number, title=title) if number is not None and title else None
+        return cls.model_validate({**fields, "planned_topic": topic})

@@ -33,6 +33,15 @@ class Lessons(Repository):
         )
         return (await self.session.execute(stmt)).scalars().all()
 
+    async def of_class_subjects(
+        self, school_id: uuid.UUID, class_id: uuid.UUID, subject_ids: Collection[uuid.UUID] | None
+    ) -> Sequence[Lesson]:
+        """Every lesson of the class (of those subjects; all when None), its year's whole."""
+        stmt = select(Lesson).where(Lesson.school_id == school_id, Lesson.class_id == class_id)
+        if subject_ids is not None:
+            stmt = stmt.where(Lesson.subject_id.in_(subject_ids))
+        return (await self.session.execute(stmt.order_by(*_ORDER))).scalars().all()
+
     async def entries_between(
         self, school_id: uuid.UUID, class_id: uuid.UUID, first: date, last: date
     ) -> Sequence[TimetableEntry]:

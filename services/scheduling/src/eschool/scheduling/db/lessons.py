@@ -62,6 +62,10 @@ class Lesson(Base):
     room_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
     status: Mapped[str] = mapped_column(String(20))  # scheduled, cancelled
     cancel_reason: Mapped[str | None] = mapped_column(Text)
+    # The thematic plan's topic the lesson takes in order (None: none falls on it): kept on the row so a
+    # change of the order is found by comparing, and reads need no plan.
+    planned_topic_number: Mapped[int | None] = mapped_column(SmallInteger)
+    planned_topic_title: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
     changed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)  # by a person: regeneration keeps it
     changed_by_user_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)

@@ -13,6 +13,8 @@ from eschool.common.events.scheduling import (
     LessonData,
     LessonMovedV1,
     LessonsScheduledV1,
+    LessonTopic,
+    LessonTopicsChangedV1,
 )
 from eschool.scheduling.db.lessons import Lesson
 
@@ -59,3 +61,28 @@ def lesson_cancelled(
     """A lesson cancelled by hand, or dropped because the timetable changed (``replaced``)."""
     event = LessonCancelledV1(lesson=lesson_data(lesson), reason=reason, replaced=replaced, occurred_at=now)
     uow.outbox.add(event, subject=lesson.lesson_id, school_id=lesson.school_id, time=now)
+
+
+def lesson_topics_changed(
+    uow: UnitOfWork,
+    school_id: uuid.UUID,
+    class_id: uuid.UUID,
+    subject_id: uuid.UUID,
+    subgroup_id: uuid.UUID | None,
+    topics: Mapping[uuid.UUID, tuple[int, str] | None],
+    now: datetime,
+) -> None:
+    """The planned topics of every lesson of the class's (subgroup's) subject in the year."""
+    lessons = [
+        LessonTopic(lesson_id=lesson_id, number=t[0] if t else None, title=t[1] if t else None)
+        for lesson_id, t in topics.items()
+    ]
+    event = LessonTopicsChangedV1(
+        school_id=school_id,
+        class_id=class_id,
+        subject_id=subject_id,
+        subgroup_id=subgroup_id,
+        lessons=lessons,
+        occurred_at=now,
+    )
+    uow.outbox.add(event, subject=class_id, school_id=school_id, time=now)

@@ -21,6 +21,7 @@ from eschool.scheduling.db.lessons import CANCELLED, SCHEDULED, Lesson
 from eschool.scheduling.db.timetable import TimetableEntry
 from eschool.scheduling.db.timetable_queries import Timetables
 from eschool.scheduling.services.announce_lessons import lesson_cancelled, lesson_moved
+from eschool.scheduling.services.lesson_topics import refresh_topics
 from eschool.scheduling.services.timetable import class_not_found
 from eschool.scheduling.services.timetable_checks import check_timetable
 
@@ -54,6 +55,7 @@ async def cancel_lesson(uow: UnitOfWork, lesson_id: uuid.UUID, reason: str, *, a
     _touch(lesson, actor)
     await uow.session.flush()
     lesson_cancelled(uow, lesson, reason, lesson.changed_at or utcnow())
+    await refresh_topics(uow, lesson.school_id, lesson.class_id, [lesson.subject_id])
     return lesson
 
 
@@ -86,6 +88,7 @@ async def move_lesson(
     _touch(lesson, actor)
     await uow.session.flush()
     lesson_moved(uow, lesson, from_on, from_slot, lesson.changed_at or utcnow())
+    await refresh_topics(uow, lesson.school_id, lesson.class_id, [lesson.subject_id])
     return lesson
 
 

@@ -25,6 +25,7 @@ from eschool.scheduling.db.timetable import TimetableEntry
 from eschool.scheduling.db.timetable_queries import Timetables
 from eschool.scheduling.domain.lessons import PlannedLesson, WeekLesson, planned, school_days
 from eschool.scheduling.services.announce_lessons import lesson_cancelled, lessons_scheduled
+from eschool.scheduling.services.lesson_topics import refresh_topics
 
 REPLACED = "Расписание изменено"
 
@@ -64,6 +65,8 @@ async def generate_class_lessons(
     await lessons.add_all(new)
     if new:
         lessons_scheduled(uow, cls.school_id, cls.class_id, term.term_id, new, now)
+    if new or stale:  # the plans' topics follow the lessons in their new order
+        await refresh_topics(uow, cls.school_id, cls.class_id)
     return Generated(len(new), len(stale))
 
 
@@ -146,6 +149,8 @@ def _row(cls: SchoolClass, term: Term, plan: PlannedLesson, now: datetime) -> di
         "room_id": w.room_id,
         "status": SCHEDULED,
         "cancel_reason": None,
+        "planned_topic_number": None,
+        "planned_topic_title": None,
         "created_at": now,
         "changed_at": None,
         "changed_by_user_id": None,

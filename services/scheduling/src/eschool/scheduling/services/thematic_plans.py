@@ -30,6 +30,7 @@ from eschool.scheduling.domain.thematic_plans import (
 from eschool.scheduling.services.announce_plans import plan_changed
 from eschool.scheduling.services.class_curricula import class_not_found
 from eschool.scheduling.services.common import refused
+from eschool.scheduling.services.lesson_topics import refresh_topics
 from eschool.scheduling.services.plan_scope import check_plan
 
 
@@ -135,6 +136,7 @@ async def store_plan(
             "stale_version", "КТП уже создан другим пользователем: обновите его и повторите"
         ) from None
     plan_changed(uow, plan)
+    await refresh_topics(uow, school_class.school_id, school_class.class_id, [subject_id])
     return plan
 
 
