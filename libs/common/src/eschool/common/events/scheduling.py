@@ -18,6 +18,19 @@ from pydantic import BaseModel, ConfigDict, Field
 from eschool.common.events.base import Event
 
 
+class SubTermDates(BaseModel):
+    """A sub-period of a term (seed 000, point 8: «Подпериоды»; e.g. the halves of a quarter for interim
+    marks), both days included."""
+
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+    sub_term_id: uuid.UUID
+    number: int = Field(ge=1)
+    name: str = Field(examples=["1 половина 1 четверти"])
+    starts_on: date
+    ends_on: date
+
+
 class TermDates(BaseModel):
     """One term of a scheme (a quarter, a trimester, a half-year) and its dates, both days included."""
 
@@ -28,6 +41,9 @@ class TermDates(BaseModel):
     name: str = Field(examples=["1 четверть"])
     starts_on: date
     ends_on: date
+    sub_terms: list[SubTermDates] = Field(
+        default_factory=list, description="The term's sub-periods, in order"
+    )
 
 
 class TermSchemeSavedV1(Event):

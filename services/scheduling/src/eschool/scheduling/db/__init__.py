@@ -16,6 +16,7 @@ def metadata() -> MetaData:
         lessons,
         rooms,
         rosters,
+        sub_terms,
         subjects,
         substitutions,
         thematic_plans,

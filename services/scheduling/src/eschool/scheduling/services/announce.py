@@ -6,14 +6,23 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from eschool.common.db import UnitOfWork
-from eschool.common.events.scheduling import HolidayDates, HolidaysChangedV1, TermDates, TermSchemeSavedV1
+from eschool.common.events.scheduling import (
+    HolidayDates,
+    HolidaysChangedV1,
+    SubTermDates,
+    TermDates,
+    TermSchemeSavedV1,
+)
 from eschool.scheduling.db.calendar import Term, TermScheme
 from eschool.scheduling.db.models import AcademicYear
 from eschool.scheduling.db.repositories import Calendar
+from eschool.scheduling.db.sub_terms import SubTerms
 
 
-def scheme_saved(uow: UnitOfWork, scheme: TermScheme, terms: Sequence[Term]) -> None:
-    """The whole scheme with its terms' dates (contingent and the journal keep them)."""
+async def scheme_saved(uow: UnitOfWork, scheme: TermScheme, terms: Sequence[Term]) -> None:
+    """The whole scheme with its terms' dates and their sub-terms (contingent and the journal keep them)."""
+    await uow.session.flush()
+    subs = await SubTerms(uow.session).of_terms(scheme.school_id, [t.term_id for t in terms])
     event = TermSchemeSavedV1(
         term_scheme_id=scheme.term_scheme_id,
         school_id=scheme.school_id,
@@ -21,7 +30,22 @@ def scheme_saved(uow: UnitOfWork, scheme: TermScheme, terms: Sequence[Term]) -> 
         name=scheme.name,
         terms=[
             TermDates(
-                term_id=t.term_id, number=t.number, name=t.name, starts_on=t.starts_on, ends_on=t.ends_on
+                term_id=t.term_id,
+                number=t.number,
+                name=t.name,
+                starts_on=t.starts_on,
+                ends_on=t.ends_on,
+                sub_terms=[
+                    SubTermDates(
+                        sub_term_id=x.sub_term_id,
+                        number=x.number,
+                        name=x.name,
+                        starts_on=x.starts_on,
+                        ends_on=x.ends_on,
+                    )
+                    for x in subs
+                    if x.term_id == t.term_id
+                ],
             )
             for t in terms
         ],

@@ -14,6 +14,7 @@ from eschool.common.db import UnitOfWork, utcnow
 from eschool.common.errors import Problem, conflict, not_found
 from eschool.scheduling.db.calendar import Holiday, Term, TermScheme
 from eschool.scheduling.db.repositories import Calendar
+from eschool.scheduling.db.sub_terms import SubTerms
 from eschool.scheduling.domain.holidays import HolidayDraft, default_vacations
 from eschool.scheduling.domain.lifecycle import TermStatus
 from eschool.scheduling.domain.rules import Violation
@@ -77,7 +78,7 @@ async def create_term_scheme(
         raise _scheme_exists(name) from None  # the same scheme created twice at once
     uow.session.add_all(terms)
     uow.session.add_all(_vacation(scheme, draft) for draft in default_vacations(drafts))
-    announce.scheme_saved(uow, scheme, terms)
+    await announce.scheme_saved(uow, scheme, terms)
     await announce.holidays_changed(uow, year, now)
     return SchemeView(scheme, terms)
 
@@ -127,10 +128,19 @@ async def replace_terms(
                 f"Период «{term.name}» закрыт: его даты и название не меняются, пока его не откроют",
                 field_name=f"body.terms.{index}",
             )
+        await _keeps_sub_terms(uow, term, draft, index)
         term.name, term.starts_on, term.ends_on = draft.name, draft.starts_on, draft.ends_on
     touch(scheme)
-    announce.scheme_saved(uow, scheme, view.terms)
+    await announce.scheme_saved(uow, scheme, view.terms)
     return view
+
+
+async def _keeps_sub_terms(uow: UnitOfWork, term: Term, draft: TermDraft, index: int) -> None:
+    """409 when the term's new dates would leave one of its sub-periods outside them."""
+    for sub in await SubTerms(uow.session).of_terms(term.school_id, [term.term_id]):
+        if sub.starts_on < draft.starts_on or sub.ends_on > draft.ends_on:
+            detail = f"Подпериод «{sub.name}» выйдет за новые даты периода: сначала измените подпериоды"
+            raise conflict("sub_terms_outside_term", detail, field_name=f"body.terms.{index}")
 
 
 def _differs(term: Term, draft: TermDraft) -> bool:
