@@ -43,18 +43,6 @@ class TeachingAssignments(Repository):
         )
         return bool(await self.session.scalar(stmt))
 
-    async def teaches(self, school_id: uuid.UUID, person_id: uuid.UUID, class_id: uuid.UUID) -> bool:
-        """Whether the person teaches something in the class."""
-        stmt = select(
-            exists().where(
-                TeachingAssignment.school_id == school_id,
-                TeachingAssignment.teacher_person_id == person_id,
-                TeachingAssignment.class_id == class_id,
-                TeachingAssignment.removed.is_(False),
-            )
-        )
-        return bool(await self.session.scalar(stmt))
-
     async def classes_taught(self, school_id: uuid.UUID, person_id: uuid.UUID) -> set[uuid.UUID]:
         """The classes the person teaches something in."""
         stmt = select(TeachingAssignment.class_id).where(

@@ -112,12 +112,23 @@ async def reads_class(
     """Whether the actor, who reads the school's pupils, reads this class's: anyone but a teacher does; a
     teacher, if they lead it or teach in it (scheduling's assignments), or while the school has not
     distributed its load yet."""
-    if not teacher_only(actor, school_id) or leads_class(actor, school_id, class_teacher_id):
+    if leads_class(actor, school_id, class_teacher_id):
         return True
+    taught = await classes_read(uow, actor, school_id)
+    return taught is None or class_id in taught
+
+
+async def classes_read(uow: UnitOfWork, actor: Principal, school_id: uuid.UUID) -> set[uuid.UUID] | None:
+    """The classes of the school a teacher reads as their teacher (besides those they lead); None: the
+    actor reads every class (not only a teacher there, or the school has not distributed its load)."""
+    if not teacher_only(actor, school_id):
+        return None
     assignments = TeachingAssignments(uow.session)
     if not await assignments.distributed(school_id):
-        return True
-    return actor.person_id is not None and await assignments.teaches(school_id, actor.person_id, class_id)
+        return None
+    if actor.person_id is None:
+        return set()
+    return await assignments.classes_taught(school_id, actor.person_id)
 
 
 def teacher_only(actor: Principal, school_id: uuid.UUID) -> bool:

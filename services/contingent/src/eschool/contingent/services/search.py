@@ -21,7 +21,7 @@ from eschool.contingent.db.models import OrgUnit, SchoolClass
 from eschool.contingent.db.people import Person, PupilEnrolment
 from eschool.contingent.db.staff import StaffEmployment
 from eschool.contingent.db.text import text_matches
-from eschool.contingent.services.people import reads_class
+from eschool.contingent.services.people import classes_read, leads_class
 from eschool.contingent.services.scope import SCHOOL_READERS, jurisdiction_of
 
 MAX_RESULTS = 50
@@ -70,7 +70,11 @@ async def search_pupils(uow: Any, query: SearchQuery, *, actor: Principal) -> li
     if query.personal_file_number:
         stmt = stmt.where(PupilEnrolment.personal_file_number == query.personal_file_number.strip())
     rows = (await uow.session.execute(_ordered(stmt))).all()
-    # A teacher finds the pupils of the classes they read (taught or led, once the load is distributed).
+    # A teacher finds the pupils of the classes they read (taught or led, once the load is distributed):
+    # what a school lets the actor read is looked up once per school, not per pupil found.
+    readable = {
+        s: await classes_read(uow, actor, s) for s in {enrolment.school_id for _, enrolment, _, _ in rows}
+    }
     return [
         _found(
             person,
@@ -81,7 +85,9 @@ async def search_pupils(uow: Any, query: SearchQuery, *, actor: Principal) -> li
             personal_file_number=enrolment.personal_file_number,
         )
         for person, enrolment, row, name in rows
-        if await reads_class(uow, actor, enrolment.school_id, row.class_id, row.class_teacher_person_id)
+        if readable[enrolment.school_id] is None
+        or row.class_id in readable[enrolment.school_id]  # type: ignore[operator]
+        or leads_class(actor, enrolment.school_id, row.class_teacher_person_id)
     ]
 
 
