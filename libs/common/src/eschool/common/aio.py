@@ -74,3 +74,53 @@ async def cancel_and_wait(task: asyncio.Task[Any] | None, *, nudge_every: float 
         task.cancel()
     with contextlib.suppress(asyncio.CancelledError):
         await task
+
+
+class BackgroundWork:
+    """A service's work in the background (a demo's loading) that stops *between* its transactions.
+
+    A transaction cancelled halfway can leave an SQLite connection that never closes, so at stop the
+    work is asked to end (``stopping``, checked between units of work; ``pause`` wakes at once) and
+    waited for; only if it takes longer than ``within`` is it cancelled.
+    """
+
+    def __init__(self) -> None:
+        self._stop = asyncio.Event()
+        self._task: asyncio.Task[Any] | None = None
+
+    def start(self, work: Coroutine[Any, Any, Any]) -> None:
+        """Run ``work`` in the background."""
+        self._task = asyncio.create_task(work)
+
+    @property
+    def stopping(self) -> bool:
+        """Whether the service is stopping: the work ends at its next unit of work."""
+        return self._stop.is_set()
+
+    async def pause(self, seconds: float) -> None:
+        """Wait ``seconds``, or less if the service stops meanwhile."""
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._stop.wait(), seconds)
+
+    async def finished(self) -> None:
+        """Wait until the work is over (tests, tools)."""
+        if self._task is not None:
+            await self._task
+
+    async def stop(self, *, within: float = 20.0) -> None:
+        """Ask the work to end between its transactions and wait; cancel it after ``within`` seconds."""
+        if self._task is None:
+            return
+        self._stop.set()
+        await asyncio.wait({self._task}, timeout=within)
+        await cancel_and_wait(self._task)
+
+
+def background_of(owner: object, name: str) -> BackgroundWork:
+    """The owner's (a service runtime's) background work called ``name``, made on first use."""
+    attribute = f"_background_{name}"
+    work = getattr(owner, attribute, None)
+    if work is None:
+        work = BackgroundWork()
+        setattr(owner, attribute, work)
+    return work

@@ -10,14 +10,13 @@ that has pupils is taken as loaded: a start stopped halfway completes on the nex
 
 from __future__ import annotations
 
-import asyncio
 import uuid
 from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlalchemy import select
 
-from eschool.common.aio import cancel_and_wait
+from eschool.common.aio import BackgroundWork, background_of
 from eschool.common.auth import Principal, Role, RoleBinding
 from eschool.common.db import UnitOfWork, utcnow
 from eschool.common.demo import MUNICIPALITY_ID, REGION_ID, SCHOOL_ID, demo_id, demo_term_scheme_id
@@ -83,9 +82,6 @@ DEMO_SCHOOLS = (
 
 
 log = get_logger(__name__)
-_REST_ATTRIBUTE = "_demo_rest_task"
-_STOP_ATTRIBUTE = "_demo_stop"
-STOP_WITHIN_S = 20.0
 
 
 def school_year_of(day: date) -> str:
@@ -114,8 +110,7 @@ async def load_demo_region(runtime: ServiceRuntime) -> None:
     # The first school, where the demo accounts work, before the service answers; the other two after,
     # so that make run is up in seconds. Stopped half-way, the next start completes them (idempotent).
     await load_demo_school(runtime, 1, DEMO_SCHOOLS[0].school_id, first_year)
-    setattr(runtime, _STOP_ATTRIBUTE, asyncio.Event())
-    setattr(runtime, _REST_ATTRIBUTE, asyncio.create_task(_load_the_rest(runtime, first_year)))
+    _rest(runtime).start(_load_the_rest(runtime, first_year))
 
 
 async def _load_the_rest(runtime: ServiceRuntime, first_year: int) -> None:
@@ -127,28 +122,23 @@ async def _load_the_rest(runtime: ServiceRuntime, first_year: int) -> None:
 
 
 async def stop_demo_loading(runtime: ServiceRuntime) -> None:
-    """At stop: the background loading of the demo's other schools ends before the database closes, at
-    the end of the transaction it is in (a transaction cancelled halfway can leave an SQLite connection
-    that never closes), or, if that takes too long, cancelled."""
-    task = getattr(runtime, _REST_ATTRIBUTE, None)
-    if task is None:
-        return
-    getattr(runtime, _STOP_ATTRIBUTE).set()
-    await asyncio.wait({task}, timeout=STOP_WITHIN_S)
-    await cancel_and_wait(task)
+    """At stop: the background loading of the demo's other schools ends between its transactions."""
+    await _rest(runtime).stop()
+
+
+def _rest(runtime: ServiceRuntime) -> BackgroundWork:
+    """The loading of the demo's schools after the first, in the background."""
+    return background_of(runtime, "contingent_demo")
 
 
 def _stopping(runtime: ServiceRuntime) -> bool:
     """Whether the service is stopping: the demo's loading ends at its next unit of work."""
-    stop = getattr(runtime, _STOP_ATTRIBUTE, None)
-    return stop is not None and stop.is_set()
+    return _rest(runtime).stopping
 
 
 async def demo_loaded(runtime: ServiceRuntime) -> None:
     """Wait until the background part of the demo is in (tests, tools)."""
-    task = getattr(runtime, _REST_ATTRIBUTE, None)
-    if task is not None:
-        await task
+    await _rest(runtime).finished()
 
 
 async def _unit(

@@ -13,10 +13,9 @@ weekly timetable (``demo_timetable``). At stop the loading ends between two tran
 from __future__ import annotations
 
 import asyncio
-import contextlib
 from datetime import date
 
-from eschool.common.aio import cancel_and_wait
+from eschool.common.aio import BackgroundWork, background_of
 from eschool.common.auth import Role, RoleBinding, service_principal
 from eschool.common.demo import REGION_ID, SCHOOL_IDS, academic_year_name, demo_term_scheme_id
 from eschool.common.logging import get_logger
@@ -36,9 +35,6 @@ from eschool.scheduling.settings import SchedulingSettings
 DEMO_ACTOR = service_principal("scheduling", RoleBinding(Role.ministry, REGION_ID))
 DEMO_SCHEME = "Четверти, 1–11 классы"
 POLL_S = 0.5
-STOP_WITHIN_S = 20.0
-_TASK_ATTRIBUTE = "_demo_calendar_task"
-_STOP_ATTRIBUTE = "_demo_stop"
 log = get_logger(__name__)
 
 
@@ -47,39 +43,30 @@ async def load_demo_calendar(runtime: ServiceRuntime) -> None:
     settings = runtime.settings
     assert isinstance(settings, SchedulingSettings)
     if settings.demo_data:
-        setattr(runtime, _STOP_ATTRIBUTE, asyncio.Event())
-        task = asyncio.create_task(_load(runtime, settings.demo_wait_s))
-        setattr(runtime, _TASK_ATTRIBUTE, task)
+        _work(runtime).start(_load(runtime, settings.demo_wait_s))
 
 
 async def stop_demo_loading(runtime: ServiceRuntime) -> None:
-    """At stop: the background loading ends before the database closes, at the end of the transaction
-    it is in (one cancelled halfway can leave an SQLite connection that never closes), or, if that takes
-    too long, cancelled."""
-    task = getattr(runtime, _TASK_ATTRIBUTE, None)
-    if task is None:
-        return
-    getattr(runtime, _STOP_ATTRIBUTE).set()
-    await asyncio.wait({task}, timeout=STOP_WITHIN_S)
-    await cancel_and_wait(task)
+    """At stop: the background loading ends between its transactions (``BackgroundWork``)."""
+    await _work(runtime).stop()
+
+
+def _work(runtime: ServiceRuntime) -> BackgroundWork:
+    return background_of(runtime, "scheduling_demo")
 
 
 def _stopping(runtime: ServiceRuntime) -> bool:
-    stop = getattr(runtime, _STOP_ATTRIBUTE, None)
-    return stop is not None and stop.is_set()
+    return _work(runtime).stopping
 
 
 async def _pause(runtime: ServiceRuntime) -> None:
     """Wait a poll's time, or less if the service stops meanwhile."""
-    with contextlib.suppress(TimeoutError):
-        await asyncio.wait_for(getattr(runtime, _STOP_ATTRIBUTE).wait(), POLL_S)
+    await _work(runtime).pause(POLL_S)
 
 
 async def demo_loaded(runtime: ServiceRuntime) -> None:
     """Wait until the background loading is over (tests, tools)."""
-    task = getattr(runtime, _TASK_ATTRIBUTE, None)
-    if task is not None:
-        await task
+    await _work(runtime).finished()
 
 
 async def _load(runtime: ServiceRuntime, wait_s: float) -> None:
