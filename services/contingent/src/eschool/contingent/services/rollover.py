@@ -18,7 +18,6 @@ school's administrator or director, its municipality, the ministry (others in si
 
 from __future__ import annotations
 
-import asyncio
 import uuid
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -30,11 +29,11 @@ from eschool.common.auth import Principal
 from eschool.common.db import Database, UnitOfWork, as_utc, utcnow
 from eschool.common.errors import Problem, conflict, forbidden, not_found, unprocessable
 from eschool.common.events.contingent import PupilPromotedV1
+from eschool.common.jobs import run_units, running_here, start_job
 from eschool.common.logging import get_logger
 from eschool.contingent.db.models import AcademicYear, OrgUnit, SchoolClass
 from eschool.contingent.db.repositories import OrgUnits
 from eschool.contingent.db.rollover import (
-    DONE,
     FAILED,
     PROMOTED,
     RUNNING,
@@ -55,7 +54,6 @@ from eschool.contingent.services.years import set_up_year
 
 log = get_logger(__name__)
 # The jobs this process runs; a reference keeps each task alive until it ends.
-_TASKS: dict[uuid.UUID, asyncio.Task[None]] = {}
 _FAILED = "Перевод прерван из-за сбоя. Запустите его ещё раз: уже переведённые классы и ученики не задвоятся"
 _ABANDONED = "Перевод прерван: выполнявший его процесс остановился. Он запущен заново"
 
@@ -147,23 +145,19 @@ async def rollover_job(uow: UnitOfWork, job_id: uuid.UUID, *, actor: Principal) 
 
 def start_rollover(database: Database, job_id: uuid.UUID) -> None:
     """Run the queued job in the background of this process (the request that queued it returns)."""
-    if job_id in _TASKS:
-        return
-    task = asyncio.create_task(run_rollover(database, job_id), name=f"rollover:{job_id}")
-    _TASKS[job_id] = task
-    task.add_done_callback(lambda _: _TASKS.pop(job_id, None))
+    start_job(job_id, lambda: run_rollover(database, job_id), name=f"rollover:{job_id}")
 
 
 async def run_rollover(database: Database, job_id: uuid.UUID) -> None:
     """Carry the job's classes, one transaction each; a failure ends the job as failed (run it again)."""
-    try:
-        class_ids = await _begin(database, job_id)
-        for class_id in class_ids:
-            await _carry_class(database, job_id, class_id)
-        await _finish(database, job_id, DONE, None)
-    except Exception:
-        log.exception("contingent.rollover.failed", rollover_job_id=str(job_id))
-        await _finish(database, job_id, FAILED, _FAILED)
+    await run_units(
+        lambda: _begin(database, job_id),
+        lambda class_id: _carry_class(database, job_id, class_id),
+        lambda status, error: _finish(database, job_id, status, error),
+        failure=_FAILED,
+        event="contingent.rollover.failed",
+        rollover_job_id=str(job_id),
+    )
 
 
 async def _begin(database: Database, job_id: uuid.UUID) -> list[uuid.UUID]:
@@ -320,7 +314,7 @@ async def _selected(
 
 
 def _abandoned(job: RolloverJob, now: datetime) -> bool:
-    return job.rollover_job_id not in _TASKS and as_utc(job.updated_at) < stale_before(now)
+    return not running_here(job.rollover_job_id) and as_utc(job.updated_at) < stale_before(now)
 
 
 def _running(job: RolloverJob) -> Problem:

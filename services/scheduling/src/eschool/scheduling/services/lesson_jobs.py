@@ -8,24 +8,23 @@ per school and term: the same request while it runs answers that job.
 
 from __future__ import annotations
 
-import asyncio
 import uuid
 from datetime import datetime, timedelta
 
 from eschool.common.auth import Principal
 from eschool.common.db import Database, UnitOfWork, as_utc, utcnow
 from eschool.common.errors import Problem, not_found, unprocessable
+from eschool.common.jobs import run_units, running_here, start_job
 from eschool.common.logging import get_logger
 from eschool.scheduling.db.calendar import Term, TermScheme
 from eschool.scheduling.db.contingent import SchoolClass
 from eschool.scheduling.db.lesson_queries import Lessons
-from eschool.scheduling.db.lessons import DONE, FAILED, RUNNING, LessonGenerationJob
+from eschool.scheduling.db.lessons import FAILED, RUNNING, LessonGenerationJob
 from eschool.scheduling.services.lesson_generation import generate_class_lessons
 from eschool.scheduling.services.timetable_checks import check_timetable
 
 log = get_logger(__name__)
 # The jobs this process runs; a reference keeps each task alive until it ends.
-_TASKS: dict[uuid.UUID, asyncio.Task[None]] = {}
 _FAILED = "Формирование уроков прервано из-за сбоя. Запустите его ещё раз: уроки не задвоятся"
 _ABANDONED = "Формирование уроков прервано: выполнявший его процесс остановился"
 
@@ -87,23 +86,19 @@ async def generation_job(uow: UnitOfWork, job_id: uuid.UUID, *, actor: Principal
 
 def start_generation(database: Database, job_id: uuid.UUID) -> None:
     """Run the queued job in the background of this process (the request that queued it returns)."""
-    if job_id in _TASKS:
-        return
-    task = asyncio.create_task(run_generation(database, job_id), name=f"lessons:{job_id}")
-    _TASKS[job_id] = task
-    task.add_done_callback(lambda _: _TASKS.pop(job_id, None))
+    start_job(job_id, lambda: run_generation(database, job_id), name=f"lessons:{job_id}")
 
 
 async def run_generation(database: Database, job_id: uuid.UUID) -> None:
     """Generate each class's lessons, one transaction each; a failure ends the job as failed."""
-    try:
-        class_ids = await _begin(database, job_id)
-        for class_id in class_ids:
-            await _generate_class(database, job_id, class_id)
-        await _finish(database, job_id, DONE, None)
-    except Exception:
-        log.exception("scheduling.lessons.generation_failed", job_id=str(job_id))
-        await _finish(database, job_id, FAILED, _FAILED)
+    await run_units(
+        lambda: _begin(database, job_id),
+        lambda class_id: _generate_class(database, job_id, class_id),
+        lambda status, error: _finish(database, job_id, status, error),
+        failure=_FAILED,
+        event="scheduling.lessons.generation_failed",
+        job_id=str(job_id),
+    )
 
 
 async def _begin(database: Database, job_id: uuid.UUID) -> list[uuid.UUID]:
@@ -146,4 +141,4 @@ async def _finish(database: Database, job_id: uuid.UUID, status: str, error: str
 
 def _abandoned(job: LessonGenerationJob, now: datetime) -> bool:
     stale_before = now - timedelta(minutes=2)
-    return job.lesson_generation_job_id not in _TASKS and as_utc(job.updated_at) < stale_before
+    return not running_here(job.lesson_generation_job_id) and as_utc(job.updated_at) < stale_before
