@@ -1,6 +1,6 @@
 """Database kit: declarative base, engines, unit of work, repositories, migrations."""
 
-from eschool.common.db.base import NAMING_CONVENTION, as_utc, make_metadata, utcnow
+from eschool.common.db.base import NAMING_CONVENTION, as_utc, make_metadata, today_in_zone, utcnow
 from eschool.common.db.engine import Database
 from eschool.common.db.pagination import Page, decode_cursor, encode_cursor
 from eschool.common.db.projection import upsert_newer
@@ -17,6 +17,7 @@ __all__ = [
     "decode_cursor",
     "encode_cursor",
     "make_metadata",
+    "today_in_zone",
     "upsert_newer",
     "utcnow",
 ]

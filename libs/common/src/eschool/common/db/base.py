@@ -8,7 +8,8 @@ A service declares its own base, so each database keeps its own metadata::
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import JSON, BigInteger, DateTime, Integer, MetaData
 from sqlalchemy.dialects.postgresql import JSONB
@@ -40,3 +41,12 @@ def utcnow() -> datetime:
 def as_utc(moment: datetime) -> datetime:
     """A stored timestamp as aware UTC (SQLite hands back naive datetimes; everything stored is UTC)."""
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def today_in_zone(time_zone: str | None) -> date:
+    """Today's date in the IANA ``time_zone`` (a school's); UTC when it is unknown or not a zone."""
+    try:
+        zone = ZoneInfo(time_zone) if time_zone else ZoneInfo("UTC")
+    except (ZoneInfoNotFoundError, ValueError):
+        zone = ZoneInfo("UTC")
+    return datetime.now(zone).date()

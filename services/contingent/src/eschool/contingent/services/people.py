@@ -18,12 +18,11 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import date, datetime
-from zoneinfo import ZoneInfo
 
 from sqlalchemy.exc import IntegrityError
 
 from eschool.common.auth import Principal, Role
-from eschool.common.db import UnitOfWork
+from eschool.common.db import UnitOfWork, today_in_zone
 from eschool.common.errors import Problem, conflict, forbidden, not_found
 from eschool.common.events.contingent import FullName
 from eschool.common.logging import get_logger
@@ -245,4 +244,4 @@ def _columns(card: PersonCard) -> dict[str, object]:
 
 def today_in(school: OrgUnit) -> date:
     """Today's date where the school is."""
-    return datetime.now(ZoneInfo(school.time_zone)).date()
+    return today_in_zone(school.time_zone)

@@ -18,12 +18,11 @@ from __future__ import annotations
 import uuid
 from collections.abc import Collection
 
-from sqlalchemy import select
-
 from eschool.common.auth import Principal, Role
 from eschool.common.auth.jurisdiction import Jurisdiction
 from eschool.common.auth.jurisdiction import jurisdiction_of as common_jurisdiction_of
 from eschool.common.db import UnitOfWork
+from eschool.common.db.org_tree import schools_under
 from eschool.common.errors import Problem, conflict, forbidden, not_found
 from eschool.contingent.db.models import OrgUnit
 
@@ -34,14 +33,7 @@ SCHOOL_READERS = (*SCHOOL_WRITERS, Role.subject_teacher, Role.class_teacher, Rol
 
 async def jurisdiction_of(uow: UnitOfWork, actor: Principal) -> Jurisdiction:
     """The actor's jurisdiction, the schools under their municipalities read from the org tree."""
-
-    async def schools_under(municipalities: frozenset[uuid.UUID]) -> list[uuid.UUID]:
-        rows = await uow.session.execute(
-            select(OrgUnit.org_unit_id).where(OrgUnit.kind == "school", OrgUnit.parent_id.in_(municipalities))
-        )
-        return list(rows.scalars())
-
-    return await common_jurisdiction_of(actor, schools_under)
+    return await common_jurisdiction_of(actor, schools_under(uow.session, OrgUnit.__table__))
 
 
 def administers(jurisdiction: Jurisdiction, unit: OrgUnit) -> bool:

@@ -11,13 +11,12 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from typing import Literal
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from eschool.common.auth import Principal, Role
 from eschool.common.auth.jurisdiction import jurisdiction_of
-from eschool.common.db import UnitOfWork
+from eschool.common.db import UnitOfWork, today_in_zone
 from eschool.common.db.org_tree import schools_under
 from eschool.common.errors import Problem, not_found
 from eschool.scheduling.db.contingent import StaffMember, Subgroup
@@ -85,7 +84,7 @@ async def class_subgroups(
     if school_class is None:
         raise hidden
     await check_viewer(uow, actor, school_class.school_id, hidden=hidden)
-    day = on or _today(await views.time_zone(school_class.school_id))
+    day = on or today_in_zone(await views.time_zone(school_class.school_id))
     stays = await views.stays_on(school_class.school_id, class_id, day)
     subgroups = await views.subgroups(school_class.school_id, class_id)
     members = {
@@ -106,11 +105,3 @@ def _scheme_state(row: ClassRow) -> TermSchemeState:
     if row.school_class.term_scheme_id is None:
         return "missing"
     return "unknown" if row.term_scheme is None else "defined"
-
-
-def _today(time_zone: str | None) -> date:
-    try:
-        zone = ZoneInfo(time_zone) if time_zone else None
-    except (ZoneInfoNotFoundError, ValueError):
-        zone = None
-    return datetime.now(zone or ZoneInfo("UTC")).date()

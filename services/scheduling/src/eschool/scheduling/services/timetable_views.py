@@ -7,13 +7,12 @@ from dataclasses import dataclass
 from datetime import date
 
 from eschool.common.auth import Principal
-from eschool.common.db import UnitOfWork
+from eschool.common.db import UnitOfWork, today_in_zone
 from eschool.common.errors import not_found
 from eschool.scheduling.db.contingent_queries import ContingentViews
 from eschool.scheduling.db.setup_repositories import Rooms
 from eschool.scheduling.db.timetable import TimetableEntry
 from eschool.scheduling.db.timetable_queries import Timetables
-from eschool.scheduling.services.contingent_views import _today
 from eschool.scheduling.services.timetable import class_not_found
 from eschool.scheduling.services.timetable_checks import check_timetable
 from eschool.scheduling.services.timetable_names import Names, names_of
@@ -57,6 +56,6 @@ async def room_week(uow: UnitOfWork, room_id: uuid.UUID, on: date | None, *, act
 
 
 async def _week(uow: UnitOfWork, school_id: uuid.UUID, on: date | None, **whose: uuid.UUID) -> WeekView:
-    day = on or _today(await ContingentViews(uow.session).time_zone(school_id))
+    day = on or today_in_zone(await ContingentViews(uow.session).time_zone(school_id))
     entries = list(await Timetables(uow.session).on(school_id, day, **whose))
     return WeekView(day, entries, await names_of(uow, school_id, entries))
