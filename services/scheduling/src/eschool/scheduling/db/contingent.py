@@ -10,13 +10,14 @@ subgroup on any day can be read (a lesson's roster is the one of its day).
 from __future__ import annotations
 
 import uuid
-from datetime import date, datetime
+from datetime import datetime
 
-from sqlalchemy import Date, Index, Integer, SmallInteger, String, Uuid
+from sqlalchemy import Index, Integer, SmallInteger, String, Uuid
 from sqlalchemy.orm import Mapped, mapped_column
 
 from eschool.common.db.base import UtcDateTime
 from eschool.common.db.staff import StaffMemberNode
+from eschool.common.db.subgroups import SubgroupMembershipNode, SubgroupNode
 from eschool.scheduling.db.models import Base
 
 
@@ -51,22 +52,14 @@ class ClassTeacher(Base):
     source_version: Mapped[datetime] = mapped_column(UtcDateTime)
 
 
-class Subgroup(Base):
+class Subgroup(SubgroupNode, Base):
     """A subgroup of a class: what the class is divided for (``division``) and the subgroup's name."""
 
     __tablename__ = "subgroup"
     __table_args__ = (Index("ix_subgroup_school_id_class_id", "school_id", "class_id"),)
 
-    subgroup_id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
-    school_id: Mapped[uuid.UUID] = mapped_column(Uuid)
-    class_id: Mapped[uuid.UUID] = mapped_column(Uuid)
-    academic_year_id: Mapped[uuid.UUID] = mapped_column(Uuid)
-    division: Mapped[str] = mapped_column(String(100))
-    name: Mapped[str] = mapped_column(String(100))
-    source_version: Mapped[datetime] = mapped_column(UtcDateTime)
 
-
-class SubgroupMembership(Base):
+class SubgroupMembership(SubgroupMembershipNode, Base):
     """A pupil's stay in a subgroup: from its first day to its last (None while it lasts)."""
 
     __tablename__ = "subgroup_membership"
@@ -74,15 +67,6 @@ class SubgroupMembership(Base):
         Index("ix_subgroup_membership_school_id_class_id", "school_id", "class_id"),
         Index("ix_subgroup_membership_school_id_subgroup_id", "school_id", "subgroup_id"),
     )
-
-    membership_id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
-    school_id: Mapped[uuid.UUID] = mapped_column(Uuid)
-    subgroup_id: Mapped[uuid.UUID] = mapped_column(Uuid)
-    class_id: Mapped[uuid.UUID] = mapped_column(Uuid)
-    person_id: Mapped[uuid.UUID] = mapped_column(Uuid)
-    from_on: Mapped[date] = mapped_column(Date)
-    until_on: Mapped[date | None] = mapped_column(Date)
-    source_version: Mapped[datetime] = mapped_column(UtcDateTime)
 
 
 class StaffMember(StaffMemberNode, Base):
