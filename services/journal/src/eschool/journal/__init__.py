@@ -1,0 +1,1 @@
+"""eschool journal: lesson records, marks, attendance, term marks and the diary."""

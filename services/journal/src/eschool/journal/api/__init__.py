@@ -1,0 +1,1 @@
+"""The journal's HTTP API, under ``/api/journal``."""

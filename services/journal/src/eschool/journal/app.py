@@ -1,0 +1,25 @@
+"""The journal service's definition for the platform."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import APIRouter
+
+from eschool.common.service import ServiceDefinition
+from eschool.journal.settings import JournalSettings
+
+
+def routers() -> list[APIRouter]:
+    """Every router of the API, under ``/api/journal``."""
+    return []
+
+
+service = ServiceDefinition(
+    name="journal",
+    title="eschool journal",
+    settings=JournalSettings,
+    migrations=Path(__file__).resolve().parents[3] / "migrations",
+    routers=routers,
+    consumers=[],
+)

@@ -1,0 +1,1 @@
+"""The journal's consumers: contingent's and scheduling's facts kept as local projections."""

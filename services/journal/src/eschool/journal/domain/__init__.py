@@ -1,0 +1,1 @@
+"""The journal's rules, with no I/O."""

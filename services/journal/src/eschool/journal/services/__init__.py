@@ -1,0 +1,1 @@
+"""The journal's use cases: each owns its transaction."""

@@ -1,0 +1,19 @@
+"""The journal's settings (env prefix ``JOURNAL_``)."""
+
+from __future__ import annotations
+
+from pydantic import Field
+from pydantic_settings import SettingsConfigDict
+
+from eschool.common.settings import ServiceSettings
+
+
+class JournalSettings(ServiceSettings):
+    """What every service has, and the limits of homework attachments."""
+
+    model_config = SettingsConfigDict(env_prefix="JOURNAL_")
+
+    # A homework attachment larger than this is refused (413).
+    attachment_max_bytes: int = Field(default=10 * 1024 * 1024, gt=0, le=100 * 1024 * 1024)
+    # How long make run's demo waits for scheduling's lessons to arrive before giving up (s).
+    demo_wait_s: float = 180.0
