@@ -7,12 +7,17 @@ from pathlib import Path
 from fastapi import APIRouter
 
 from eschool.common.service import ServiceDefinition
+from eschool.journal.api.diary import diary_router
+from eschool.journal.consumers.contingent import CONTINGENT_EVENTS
+from eschool.journal.consumers.scheduling import SCHEDULING_EVENTS
 from eschool.journal.settings import JournalSettings
 
 
 def routers() -> list[APIRouter]:
     """Every router of the API, under ``/api/journal``."""
-    return []
+    return [
+        diary_router(),
+    ]
 
 
 service = ServiceDefinition(
@@ -21,5 +26,5 @@ service = ServiceDefinition(
     settings=JournalSettings,
     migrations=Path(__file__).resolve().parents[3] / "migrations",
     routers=routers,
-    consumers=[],
+    consumers=[CONTINGENT_EVENTS, SCHEDULING_EVENTS],
 )

@@ -1,7 +1,7 @@
 """What scheduling keeps of contingent's class rosters: which pupil is in which class from which day
 to which, and pupils' names (an individual curriculum is a pupil's of a class).
 
-Fed by ``contingent.pupil.*`` events (``consumers.rosters``), kept by the rules of
+Fed by ``contingent.pupil.*`` events (``eschool.common.db.contingent_projection``), kept by the rules of
 ``eschool.common.db.class_stays``.
 """
 

@@ -1,0 +1,188 @@
+"""The diary's queries: a pupil's classes, subgroups, lessons, marks and absences over a span of days,
+each one statement (the diary is read by every family each morning: a screen costs a handful of
+indexed queries, never one per lesson)."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Collection
+from datetime import date, datetime
+
+from sqlalchemy import and_, func, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from eschool.journal.db.models import (
+    ClassStay,
+    ClassTeacher,
+    GuardianLink,
+    OrgUnitState,
+    PersonName,
+    SchoolClass,
+    SubgroupMembership,
+)
+from eschool.journal.db.records import Attendance, HomeworkAttachment, LessonRecord, Mark, TermMark, WorkType
+from eschool.journal.db.schedule import Lesson, Subject, Term
+
+
+def _overlaps(from_col: object, until_col: object, start: date, end: date) -> object:
+    """A dated stay overlapping the days ``start``..``end``."""
+    return and_(or_(from_col.is_(None), from_col <= end), or_(until_col.is_(None), until_col >= start))  # type: ignore[attr-defined]
+
+
+class DiaryQueries:
+    """Reads for the diary and for the check of who may read it."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def guardian_linked(self, guardian_id: uuid.UUID, pupil_id: uuid.UUID) -> bool:
+        """True if the guardian is linked to the pupil in any school."""
+        g = GuardianLink
+        stmt = select(g.pupil_person_id).where(
+            g.guardian_person_id == guardian_id, g.pupil_person_id == pupil_id
+        )
+        return (await self.session.execute(stmt.where(g.linked.is_(True)).limit(1))).first() is not None
+
+    async def children_of(self, guardian_id: uuid.UUID) -> list[uuid.UUID]:
+        """The pupils the guardian is linked to, in every school."""
+        g = GuardianLink
+        stmt = select(g.pupil_person_id).where(g.guardian_person_id == guardian_id, g.linked.is_(True))
+        return sorted(set((await self.session.execute(stmt)).scalars()))
+
+    async def stays_of(self, pupil_id: uuid.UUID) -> list[ClassStay]:
+        """Every stay of the pupil in a class, in any school, oldest first."""
+        stmt = select(ClassStay).where(ClassStay.person_id == pupil_id, ClassStay.from_on.is_not(None))
+        return list((await self.session.execute(stmt.order_by(ClassStay.from_on))).scalars())
+
+    async def teaches_as_class_teacher(self, person_id: uuid.UUID, classes: Collection[uuid.UUID]) -> bool:
+        """True if the person is the class teacher of one of the classes."""
+        c = ClassTeacher
+        stmt = select(c.class_id).where(c.class_id.in_(classes), c.person_id == person_id).limit(1)
+        return (await self.session.execute(stmt)).first() is not None
+
+    async def classes(self, class_ids: Collection[uuid.UUID]) -> dict[uuid.UUID, SchoolClass]:
+        """The classes by id."""
+        stmt = select(SchoolClass).where(SchoolClass.class_id.in_(class_ids))
+        return {c.class_id: c for c in (await self.session.execute(stmt)).scalars()}
+
+    async def names(self, person_ids: Collection[uuid.UUID]) -> dict[uuid.UUID, PersonName]:
+        """People's kept names by id."""
+        stmt = select(PersonName).where(PersonName.person_id.in_(person_ids))
+        return {n.person_id: n for n in (await self.session.execute(stmt)).scalars()}
+
+    async def memberships(self, pupil_id: uuid.UUID, start: date, end: date) -> list[SubgroupMembership]:
+        """The pupil's subgroup stays overlapping the days."""
+        m = SubgroupMembership
+        stmt = select(m).where(m.person_id == pupil_id, _overlaps(m.from_on, m.until_on, start, end))
+        return list((await self.session.execute(stmt)).scalars())
+
+    async def lessons(
+        self, class_ids: Collection[uuid.UUID], start: date, end: date
+    ) -> list[tuple[Lesson, LessonRecord | None, str]]:
+        """The classes' lessons on the days (not cancelled), with their records and subject names."""
+        stmt = (
+            select(Lesson, LessonRecord, Subject.name)
+            .outerjoin(LessonRecord, LessonRecord.lesson_id == Lesson.lesson_id)
+            .outerjoin(Subject, Subject.subject_id == Lesson.subject_id)
+            .where(Lesson.class_id.in_(class_ids), Lesson.lesson_on.between(start, end))
+            .where(Lesson.cancelled.is_(False))
+            .order_by(Lesson.lesson_on, Lesson.slot_number, Lesson.starts_at)
+        )
+        rows = (await self.session.execute(stmt)).all()
+        return [(lesson, record, name or "") for lesson, record, name in rows]
+
+    async def marks(self, pupil_id: uuid.UUID, start: date, end: date) -> list[tuple[Mark, str]]:
+        """The pupil's live marks in lessons of the days, with their work types' names."""
+        stmt = (
+            select(Mark, WorkType.name)
+            .join(WorkType, WorkType.work_type_id == Mark.work_type_id)
+            .where(Mark.pupil_person_id == pupil_id, Mark.lesson_on.between(start, end))
+            .where(Mark.deleted_at.is_(None))
+            .order_by(Mark.recorded_at)
+        )
+        return [(mark, name) for mark, name in (await self.session.execute(stmt)).all()]
+
+    async def attendance(self, pupil_id: uuid.UUID, start: date, end: date) -> list[Attendance]:
+        """The pupil's live absences and latenesses on the days."""
+        a = Attendance
+        stmt = select(a).where(a.pupil_person_id == pupil_id, a.lesson_on.between(start, end))
+        return list((await self.session.execute(stmt.where(a.deleted_at.is_(None)))).scalars())
+
+    async def attachments(self, lesson_ids: Collection[uuid.UUID]) -> list[tuple[uuid.UUID, uuid.UUID, str]]:
+        """The homework files of the lessons: (lesson, attachment, file name); the bytes stay behind."""
+        h = HomeworkAttachment
+        stmt = (
+            select(h.lesson_id, h.attachment_id, h.file_name)
+            .where(h.lesson_id.in_(lesson_ids), h.deleted_at.is_(None))
+            .order_by(h.uploaded_at)
+        )
+        return [(row[0], row[1], row[2]) for row in (await self.session.execute(stmt)).all()]
+
+    async def terms(self, term_ids: Collection[uuid.UUID]) -> list[Term]:
+        """The terms by id, in their order."""
+        stmt = select(Term).where(Term.term_id.in_(term_ids)).order_by(Term.number)
+        return list((await self.session.execute(stmt)).scalars())
+
+    async def scheme_terms(self, term_scheme_id: uuid.UUID) -> list[Term]:
+        """The terms of a scheme, in their order."""
+        stmt = select(Term).where(Term.term_scheme_id == term_scheme_id).order_by(Term.number)
+        return list((await self.session.execute(stmt)).scalars())
+
+    async def term_marks(self, pupil_id: uuid.UUID, academic_year_id: uuid.UUID) -> list[TermMark]:
+        """The pupil's live term, annual and final marks of the year."""
+        t = TermMark
+        stmt = select(t).where(t.pupil_person_id == pupil_id, t.academic_year_id == academic_year_id)
+        return list((await self.session.execute(stmt.where(t.deleted_at.is_(None)))).scalars())
+
+    async def subject_names(self, subject_ids: Collection[uuid.UUID]) -> dict[uuid.UUID, str]:
+        """Subjects' names by id."""
+        stmt = select(Subject.subject_id, Subject.name).where(Subject.subject_id.in_(subject_ids))
+        return {row[0]: row[1] for row in (await self.session.execute(stmt)).all()}
+
+    async def absences_by_subject(self, pupil_id: uuid.UUID, term_id: uuid.UUID) -> dict[uuid.UUID, int]:
+        """How many lessons of each subject the pupil missed in the term (lateness not counted)."""
+        a = Attendance
+        stmt = (
+            select(a.subject_id, func.count())
+            .where(a.pupil_person_id == pupil_id, a.term_id == term_id, a.deleted_at.is_(None))
+            .where(a.code != "late")
+            .group_by(a.subject_id)
+        )
+        return {row[0]: row[1] for row in (await self.session.execute(stmt)).all()}
+
+    async def term_marks_of_term(self, pupil_id: uuid.UUID, term_id: uuid.UUID) -> list[tuple[Mark, str]]:
+        """The pupil's live marks of the term, with their work types' names, in date order."""
+        stmt = (
+            select(Mark, WorkType.name)
+            .join(WorkType, WorkType.work_type_id == Mark.work_type_id)
+            .where(Mark.pupil_person_id == pupil_id, Mark.term_id == term_id, Mark.deleted_at.is_(None))
+            .order_by(Mark.lesson_on, Mark.recorded_at)
+        )
+        return [(mark, name) for mark, name in (await self.session.execute(stmt)).all()]
+
+    async def time_zone(self, school_id: uuid.UUID) -> str | None:
+        """The school's time zone, as contingent said."""
+        return await self.session.scalar(
+            select(OrgUnitState.time_zone).where(OrgUnitState.org_unit_id == school_id)
+        )
+
+    async def recent(
+        self, pupil_id: uuid.UUID, since: datetime, limit: int
+    ) -> tuple[list[Mark], list[Attendance]]:
+        """The pupil's marks and attendance entries changed since ``since`` (deleted too), newest first."""
+        marks = (
+            select(Mark)
+            .where(Mark.pupil_person_id == pupil_id, Mark.updated_at >= since)
+            .order_by(Mark.updated_at.desc())
+            .limit(limit)
+        )
+        absences = (
+            select(Attendance)
+            .where(Attendance.pupil_person_id == pupil_id, Attendance.updated_at >= since)
+            .order_by(Attendance.updated_at.desc())
+            .limit(limit)
+        )
+        return (
+            list((await self.session.execute(marks)).scalars()),
+            list((await self.session.execute(absences)).scalars()),
+        )
