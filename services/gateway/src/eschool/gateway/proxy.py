@@ -99,7 +99,7 @@ async def _send(upstream: Upstream, outgoing: httpx.Request) -> httpx.Response:
     started = time.perf_counter()
     status = "error"
     try:
-        response = await upstream.transport.handle_async_request(outgoing)
+        response = await _reach(upstream, outgoing)
         status = str(response.status_code)
         return response
     except httpx.TimeoutException as error:
@@ -109,6 +109,21 @@ async def _send(upstream: Upstream, outgoing: httpx.Request) -> httpx.Response:
         raise _problem(upstream, error, 502, "upstream_unavailable", "сейчас недоступен") from None
     finally:
         UPSTREAM_DURATION.labels(upstream=upstream.name, status=status).observe(time.perf_counter() - started)
+
+
+async def _reach(upstream: Upstream, outgoing: httpx.Request) -> httpx.Response:
+    """Send to a replica; one that refuses the connection (never reached, nothing sent: safe for any
+    method) hands the request to the next, until each was tried once."""
+    for _ in range(len(upstream.base_urls) - 1):
+        try:
+            return await upstream.transport.handle_async_request(outgoing)
+        except httpx.ConnectError:
+            log.warning(
+                "gateway.upstream.replica_refused", upstream=upstream.name, replica=str(outgoing.url.netloc)
+            )
+            outgoing.url = upstream.other_replica(outgoing.url)
+            outgoing.headers["host"] = outgoing.url.netloc.decode("ascii")
+    return await upstream.transport.handle_async_request(outgoing)
 
 
 def _problem(upstream: Upstream, error: Exception, status: int, code: str, what: str) -> Problem:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+import httpx
 from pydantic import Field, field_validator, model_validator
 from pydantic_settings import SettingsConfigDict
 
@@ -18,7 +19,8 @@ class GatewaySettings(ProcessSettings):
 
     model_config = SettingsConfigDict(env_prefix="GATEWAY_")
 
-    # Service name -> base URL: GATEWAY_UPSTREAMS='{"identity": "http://127.0.0.1:8101"}'.
+    # Service name -> base URL: GATEWAY_UPSTREAMS='{"identity": "http://127.0.0.1:8101"}'; a service run
+    # as several replicas with no balancer in front lists them apart by spaces, taken in turn.
     upstreams: dict[str, str] = Field(default_factory=dict)
     connect_timeout_s: float = Field(default=3.0, gt=0, le=60)
     # Exports (xlsx, pdf) of a whole school take a while to start; a hung service still ends in a 504.
@@ -50,12 +52,19 @@ class GatewaySettings(ProcessSettings):
     @field_validator("upstreams")
     @classmethod
     def _names_and_urls(cls, upstreams: dict[str, str]) -> dict[str, str]:
-        for name, url in upstreams.items():
+        for name, urls in upstreams.items():
             if not _SERVICE_NAME.fullmatch(name):
                 raise ValueError(f"upstream name {name!r}: lowercase letters, digits and '-'")
-            if not url.startswith(("http://", "https://")):
-                raise ValueError(f"upstream {name!r}: an http(s) URL, not {url!r}")
-        return {name: url.rstrip("/") for name, url in upstreams.items()}
+            replicas = urls.split()
+            if not replicas or any(not url.startswith(("http://", "https://")) for url in replicas):
+                raise ValueError(f"upstream {name!r}: http(s) URLs, not {urls!r}")
+            if len({httpx.URL(url).path.rstrip("/") for url in replicas}) > 1:
+                raise ValueError(f"upstream {name!r}: replicas differ only in host and port")
+        return {name: " ".join(url.rstrip("/") for url in urls.split()) for name, urls in upstreams.items()}
+
+    def replicas(self) -> dict[str, tuple[str, ...]]:
+        """Each upstream's base URLs (one, or its replicas)."""
+        return {name: tuple(urls.split()) for name, urls in self.upstreams.items()}
 
     @model_validator(mode="after")
     def _production_needs_its_services(self) -> GatewaySettings:

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import itertools
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from http.cookiejar import CookieJar, DefaultCookiePolicy
 
 import httpx
@@ -22,24 +23,37 @@ UPSTREAM_DURATION = Histogram(
 
 @dataclass(frozen=True)
 class Upstream:
-    """A service the gateway routes ``/api/<name>/...`` to.
+    """A service the gateway routes ``/api/<name>/...`` to, served by one or more replicas.
 
     ``transport`` is the connection pool the proxy sends through directly: the client layer above it
     (cookies, redirects, auth, event hooks) has nothing to do for a proxy and cost a tenth of the
     gateway's time per request. ``client`` wraps the same pool for the gateway's own calls (JWKS,
-    OpenAPI documents).
+    OpenAPI documents). Several ``base_urls`` are replicas of the service taken in turn (a journal
+    scaled to two API processes where no load balancer stands in front, as in the local stack).
     """
 
     name: str
-    base_url: httpx.URL
+    base_urls: tuple[httpx.URL, ...]
     client: httpx.AsyncClient
     transport: httpx.AsyncBaseTransport
     timeout: dict[str, float | None]
+    _turn: Iterator[int] = field(default_factory=itertools.count, repr=False, compare=False)
+
+    @property
+    def base_url(self) -> httpx.URL:
+        """The first replica's base URL."""
+        return self.base_urls[0]
 
     def url(self, path: str, query: bytes) -> httpx.URL:
-        """The upstream URL of ``path`` (already quoted) with the raw query string kept as it came."""
-        raw = self.base_url.raw_path.rstrip(b"/") + path.encode("ascii")
-        return self.base_url.copy_with(raw_path=raw + (b"?" + query if query else b""))
+        """The URL of ``path`` (already quoted), raw query string kept as it came, at the next replica."""
+        base = self.base_urls[next(self._turn) % len(self.base_urls)]
+        raw = base.raw_path.rstrip(b"/") + path.encode("ascii")
+        return base.copy_with(raw_path=raw + (b"?" + query if query else b""))
+
+    def other_replica(self, url: httpx.URL) -> httpx.URL:
+        """The same request's URL at the next replica (the base URLs differ in host and port only)."""
+        base = self.base_urls[next(self._turn) % len(self.base_urls)]
+        return url.copy_with(scheme=base.scheme, host=base.host, port=base.port)
 
 
 class DeadlineTransport(httpx.AsyncBaseTransport):
@@ -70,8 +84,8 @@ class Upstreams(Mapping[str, Upstream]):
     ) -> None:
         transports = transports or {}
         self._by_name = {
-            name: _upstream(name, url, settings, transports.get(name))
-            for name, url in settings.upstreams.items()
+            name: _upstream(name, urls, settings, transports.get(name))
+            for name, urls in settings.replicas().items()
         }
 
     def __getitem__(self, name: str) -> Upstream:
@@ -90,7 +104,7 @@ class Upstreams(Mapping[str, Upstream]):
 
 
 def _upstream(
-    name: str, url: str, settings: GatewaySettings, transport: httpx.AsyncBaseTransport | None
+    name: str, urls: tuple[str, ...], settings: GatewaySettings, transport: httpx.AsyncBaseTransport | None
 ) -> Upstream:
     timeout = httpx.Timeout(settings.read_timeout_s, connect=settings.connect_timeout_s)
     limits = httpx.Limits(
@@ -109,4 +123,4 @@ def _upstream(
         follow_redirects=False,
         trust_env=False,
     )
-    return Upstream(name, httpx.URL(url), client, transport, timeout.as_dict())
+    return Upstream(name, tuple(httpx.URL(url) for url in urls), client, transport, timeout.as_dict())
