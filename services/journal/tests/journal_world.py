@@ -30,7 +30,9 @@ from eschool.common.events.scheduling import (
     LessonData,
     LessonsScheduledV1,
     SubjectSavedV1,
+    TermClosedV1,
     TermDates,
+    TermReopenedV1,
     TermSchemeSavedV1,
 )
 from eschool.common.testing.events import Deliver
@@ -305,6 +307,22 @@ def _scheduling(w: World, at: datetime) -> list:
         for class_id, lessons in ((w.class_5a, lessons_5a), (w.class_1a, lessons_1a))
     ]
     return [*subjects, scheme, *scheduled]
+
+
+def term_1_closed(w: World, at: datetime | None = None) -> TermClosedV1:
+    """Scheduling's closing of the first term."""
+    ids = {"term_id": w.term_1, "term_scheme_id": w.scheme, "school_id": w.school, "academic_year_id": w.year}
+    return TermClosedV1(
+        **ids, number=1, name="1 четверть", starts_on=TERM_1[0], ends_on=TERM_1[1], occurred_at=at or utcnow()
+    )
+
+
+def term_1_reopened(w: World, at: datetime | None = None) -> TermReopenedV1:
+    """Scheduling's opening of the first term again."""
+    ids = {"term_id": w.term_1, "term_scheme_id": w.scheme, "school_id": w.school, "academic_year_id": w.year}
+    return TermReopenedV1(
+        **ids, number=1, name="1 четверть", reason="Исправление", occurred_at=at or utcnow()
+    )
 
 
 async def build_world(deliver: Deliver) -> World:

@@ -37,7 +37,7 @@ from eschool.common.testing.events import Deliver
 from eschool.journal.db.projection_queries import Projections
 from eschool.journal.db.schedule import Lesson
 
-from .journal_world import ENGLISH_DAYS, MATHS_DAYS, TERM_1, World, lesson_data
+from .journal_world import ENGLISH_DAYS, MATHS_DAYS, TERM_1, World, lesson_data, term_1_closed
 
 MINUTE = timedelta(minutes=1)
 T = TypeVar("T")
@@ -171,20 +171,7 @@ async def test_scheduling_events_delivered_twice_count_once(
     )
     await twice(deliver, substitution)
     assert await ask(journal, lambda p: p.active_substitute(new.lesson_id)) == w.other_teacher
-    await twice(
-        deliver,
-        TermClosedV1(
-            term_id=w.term_1,
-            term_scheme_id=w.scheme,
-            school_id=w.school,
-            academic_year_id=w.year,
-            number=1,
-            name="1 четверть",
-            starts_on=TERM_1[0],
-            ends_on=TERM_1[1],
-            occurred_at=at,
-        ),
-    )
+    await twice(deliver, term_1_closed(w, at))
     term = await ask(journal, lambda p: p.term(w.term_1))
     assert term is not None
     assert term.closed

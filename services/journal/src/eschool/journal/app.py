@@ -7,7 +7,13 @@ from pathlib import Path
 from fastapi import APIRouter
 
 from eschool.common.service import ServiceDefinition
+from eschool.journal.api.audit import audit_router
 from eschool.journal.api.diary import diary_router
+from eschool.journal.api.exemptions import exemptions_router
+from eschool.journal.api.grading import grading_router
+from eschool.journal.api.lessons import lessons_router
+from eschool.journal.api.marks import marks_router
+from eschool.journal.api.term_marks import term_marks_router
 from eschool.journal.consumers.contingent import CONTINGENT_EVENTS
 from eschool.journal.consumers.scheduling import SCHEDULING_EVENTS
 from eschool.journal.settings import JournalSettings
@@ -17,6 +23,12 @@ def routers() -> list[APIRouter]:
     """Every router of the API, under ``/api/journal``."""
     return [
         diary_router(),
+        grading_router(),
+        term_marks_router(),
+        lessons_router(),
+        marks_router(),
+        audit_router(),
+        exemptions_router(),
     ]
 
 

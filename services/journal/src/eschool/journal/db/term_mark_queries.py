@@ -1,0 +1,185 @@
+"""Queries of averages and term marks: a class's marks in a subject for one or several terms, its roster
+over a span of days, who teaches it, its term marks. Each is one statement for the whole class (the
+rush at a term's end: a school's term marks in seconds, never a query per pupil); and the schools'
+grading settings as their administration edits them."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Collection
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy import ColumnElement, func, or_, select
+
+from eschool.common.db import Repository
+from eschool.journal.db.models import ClassStay, SchoolClass
+from eschool.journal.db.records import Exemption, GradingPolicy, Mark, TermMark, WorkType
+from eschool.journal.db.schedule import Lesson, Subject, Term
+
+
+@dataclass(frozen=True)
+class MarkRow:
+    """A live numeric mark of a class's subject: whose, in which term, its value and weight."""
+
+    pupil_person_id: uuid.UUID
+    term_id: uuid.UUID
+    value: int
+    weight: Decimal
+
+
+class TermMarkQueries(Repository):
+    """Reads and locks of a class's marks, rosters and term marks."""
+
+    async def terms_of(self, school_class: SchoolClass) -> list[Term]:
+        """The terms of the class's term scheme in its year, in order."""
+        t = Term
+        stmt = select(t).where(t.term_scheme_id == school_class.term_scheme_id)
+        stmt = stmt.where(
+            or_(t.academic_year_id.is_(None), t.academic_year_id == school_class.academic_year_id)
+        )
+        return list((await self.session.execute(stmt.order_by(t.number))).scalars())
+
+    async def numeric_marks(
+        self, school_class: SchoolClass, subject_id: uuid.UUID, term_ids: Collection[uuid.UUID]
+    ) -> list[MarkRow]:
+        """The live numeric marks of the class in the subject over the terms, in one statement."""
+        m = Mark
+        stmt = select(m.pupil_person_id, m.term_id, m.numeric_value, m.weight)
+        stmt = stmt.where(*_live_marks(school_class, subject_id, term_ids), m.numeric_value.is_not(None))
+        rows = await self.session.execute(stmt)
+        return [MarkRow(p, t, v, Decimal(w)) for p, t, v, w in rows]
+
+    async def marks_counts(
+        self, school_class: SchoolClass, subject_id: uuid.UUID, term_id: uuid.UUID
+    ) -> dict[uuid.UUID, int]:
+        """How many live marks (of any scale) each pupil of the class has in the subject and term."""
+        stmt = select(Mark.pupil_person_id, func.count()).where(
+            *_live_marks(school_class, subject_id, [term_id])
+        )
+        return {
+            pupil: count for pupil, count in await self.session.execute(stmt.group_by(Mark.pupil_person_id))
+        }
+
+    async def roster(self, class_id: uuid.UUID, start: date, end: date) -> list[uuid.UUID]:
+        """The pupils in the class on any day of ``start``..``end``."""
+        s = ClassStay
+        stmt = select(s.person_id).where(
+            s.class_id == class_id,
+            s.from_on.is_not(None),
+            s.from_on <= end,
+            or_(s.until_on.is_(None), s.until_on >= start),
+        )
+        return sorted(set((await self.session.execute(stmt)).scalars()))
+
+    async def exempted(
+        self, school_id: uuid.UUID, subject_id: uuid.UUID, start: date, end: date
+    ) -> set[uuid.UUID]:
+        """The pupils exempted from the subject for the whole of ``start``..``end``."""
+        e = Exemption
+        stmt = select(e.pupil_person_id).where(
+            e.school_id == school_id,
+            e.subject_id == subject_id,
+            e.deleted_at.is_(None),
+            e.from_on <= start,
+            or_(e.until_on.is_(None), e.until_on >= end),
+        )
+        return set((await self.session.execute(stmt)).scalars())
+
+    async def teaches(
+        self,
+        school_class: SchoolClass,
+        subject_id: uuid.UUID,
+        term_ids: Collection[uuid.UUID],
+        person_id: uuid.UUID,
+    ) -> bool:
+        """True if the person teaches the class the subject in one of the terms (any lesson of theirs)."""
+        les = Lesson
+        stmt = select(les.lesson_id).where(
+            les.school_id == school_class.school_id,
+            les.class_id == school_class.class_id,
+            les.subject_id == subject_id,
+            les.term_id.in_(term_ids),
+            les.teacher_person_id == person_id,
+        )
+        return (await self.session.execute(stmt.limit(1))).first() is not None
+
+    async def has_control_work(
+        self, school_class: SchoolClass, subject_id: uuid.UUID, term_id: uuid.UUID
+    ) -> bool:
+        """True if the class has a live mark of a control, laboratory or practical work in the term."""
+        stmt = select(Mark.mark_id).join(WorkType, WorkType.work_type_id == Mark.work_type_id)
+        stmt = stmt.where(*_live_marks(school_class, subject_id, [term_id]), WorkType.control.is_(True))
+        return (await self.session.execute(stmt.limit(1))).first() is not None
+
+    async def term_marks(
+        self,
+        school_id: uuid.UUID,
+        subject_id: uuid.UUID,
+        year_id: uuid.UUID,
+        pupils: Collection[uuid.UUID],
+        *,
+        period_keys: Collection[str] | None = None,
+        live: bool = True,
+    ) -> list[TermMark]:
+        """The pupils' term marks of the subject and year (only ``period_keys``; deleted ones too unless
+        ``live``), oldest version first."""
+        if not pupils:
+            return []
+        t = TermMark
+        stmt = select(t).where(
+            t.school_id == school_id,
+            t.subject_id == subject_id,
+            t.academic_year_id == year_id,
+            t.pupil_person_id.in_(pupils),
+        )
+        if period_keys is not None:
+            stmt = stmt.where(t.period_key.in_(period_keys))
+        if live:
+            stmt = stmt.where(t.deleted_at.is_(None))
+        return list((await self.session.execute(stmt.order_by(t.version))).scalars())
+
+    async def lock_class(self, class_id: uuid.UUID) -> None:
+        """Hold the class's row to the transaction's end: two saves of one class's term marks go one at a
+        time (the live row of each pupil is read and then written without a race)."""
+        stmt = select(SchoolClass.class_id).where(SchoolClass.class_id == class_id).with_for_update()
+        await self.session.execute(stmt)
+
+
+def _live_marks(
+    school_class: SchoolClass, subject_id: uuid.UUID, term_ids: Collection[uuid.UUID]
+) -> list[ColumnElement[bool]]:
+    """The live marks of the class in the subject over the terms."""
+    m = Mark
+    return [
+        m.school_id == school_class.school_id,
+        m.class_id == school_class.class_id,
+        m.subject_id == subject_id,
+        m.term_id.in_(term_ids),
+        m.deleted_at.is_(None),
+    ]
+
+
+class GradingSettings(Repository):
+    """A school's grading settings as its administration edits them (``Grading`` reads them for use)."""
+
+    async def policies(self, school_id: uuid.UUID) -> list[GradingPolicy]:
+        """Every version of the school's rounding policy, newest first."""
+        stmt = select(GradingPolicy).where(GradingPolicy.school_id == school_id)
+        return list((await self.session.execute(stmt.order_by(GradingPolicy.version.desc()))).scalars())
+
+    async def work_type_rows(
+        self, school_id: uuid.UUID, code: str
+    ) -> tuple[WorkType | None, WorkType | None]:
+        """The region's work type of the code and the school's own row of it, either may be missing."""
+        stmt = select(WorkType).where(WorkType.code == code)
+        stmt = stmt.where(or_(WorkType.school_id.is_(None), WorkType.school_id == school_id))
+        rows = list((await self.session.execute(stmt)).scalars())
+        regional = next((r for r in rows if r.school_id is None), None)
+        return regional, next((r for r in rows if r.school_id is not None), None)
+
+    async def subject(self, school_id: uuid.UUID, subject_id: uuid.UUID) -> Subject | None:
+        """A subject the school may teach: the region's or its own."""
+        row = await self.session.get(Subject, subject_id)
+        return row if row is not None and row.school_id in (None, school_id) else None
