@@ -26,7 +26,7 @@ OPERATOR_KINDS = {"rabbitmq.com/v1beta1": {"RabbitmqCluster"}}
 OLDEST_KUBERNETES = "1.30"
 DEPRECATED_KUSTOMIZE_KEYS = {"bases", "commonLabels", "patchesStrategicMerge", "patchesJson6902", "vars"}
 # The services base/ holds, each made by new-service.sh and then edited (deploy/k8s/README.md).
-COMMITTED_SERVICES = ("gateway", "identity", "contingent", "scheduling")
+COMMITTED_SERVICES = ("gateway", "identity", "contingent", "scheduling", "journal")
 
 Objects = list[dict[str, Any]]
 
