@@ -325,9 +325,9 @@ def term_1_reopened(w: World, at: datetime | None = None) -> TermReopenedV1:
     )
 
 
-async def build_world(deliver: Deliver) -> World:
-    """Deliver the world's facts to the journal; returns their ids."""
-    w = World()
+async def build_world(deliver: Deliver, w: World | None = None) -> World:
+    """Deliver the world's facts to the journal (of ``w``, or fresh ids); returns their ids."""
+    w = w or World()
     at = utcnow() - timedelta(minutes=5)
     await deliver(*_contingent(w, at))
     await deliver(*_scheduling(w, at))

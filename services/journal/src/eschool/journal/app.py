@@ -16,6 +16,7 @@ from eschool.journal.api.marks import marks_router
 from eschool.journal.api.term_marks import term_marks_router
 from eschool.journal.consumers.contingent import CONTINGENT_EVENTS
 from eschool.journal.consumers.scheduling import SCHEDULING_EVENTS
+from eschool.journal.demo import DEMO_LINES, load_demo_journal, stop_demo_journal
 from eschool.journal.settings import JournalSettings
 
 
@@ -39,4 +40,7 @@ service = ServiceDefinition(
     migrations=Path(__file__).resolve().parents[3] / "migrations",
     routers=routers,
     consumers=[CONTINGENT_EVENTS, SCHEDULING_EVENTS],
+    on_start=[load_demo_journal],
+    on_stop=[stop_demo_journal],
+    demo_lines=DEMO_LINES,
 )

@@ -17,3 +17,5 @@ class JournalSettings(ServiceSettings):
     attachment_max_bytes: int = Field(default=10 * 1024 * 1024, gt=0, le=100 * 1024 * 1024)
     # How long make run's demo waits for scheduling's lessons to arrive before giving up (s).
     demo_wait_s: float = 180.0
+    # Once lessons have come, this long with no new one and the demo is taken as recorded (s).
+    demo_quiet_s: float = 20.0
