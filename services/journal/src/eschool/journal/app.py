@@ -7,10 +7,13 @@ from pathlib import Path
 from fastapi import APIRouter
 
 from eschool.common.service import ServiceDefinition
+from eschool.journal.api.archive import archive_router
+from eschool.journal.api.attachments import attachments_router
 from eschool.journal.api.audit import audit_router
 from eschool.journal.api.diary import diary_router
 from eschool.journal.api.exemptions import exemptions_router
 from eschool.journal.api.grading import grading_router
+from eschool.journal.api.grid import grid_router
 from eschool.journal.api.lessons import lessons_router
 from eschool.journal.api.marks import marks_router
 from eschool.journal.api.term_marks import term_marks_router
@@ -30,6 +33,9 @@ def routers() -> list[APIRouter]:
         marks_router(),
         audit_router(),
         exemptions_router(),
+        attachments_router(),
+        grid_router(),
+        archive_router(),
     ]
 
 

@@ -9,7 +9,7 @@ from eschool.common.settings import ServiceSettings
 
 
 class JournalSettings(ServiceSettings):
-    """What every service has, and the limits of homework attachments."""
+    """What every service has, the limits of homework attachments, and how long the archive keeps what."""
 
     model_config = SettingsConfigDict(env_prefix="JOURNAL_")
 
@@ -19,3 +19,6 @@ class JournalSettings(ServiceSettings):
     demo_wait_s: float = 180.0
     # Once lessons have come, this long with no new one and the demo is taken as recorded (s).
     demo_quiet_s: float = 20.0
+    # Seed 004, 6.5: an archived year's journals are kept 5 years, its summary sheets of final marks 25.
+    journals_retention_years: int = Field(default=5, ge=1)
+    summary_sheets_retention_years: int = Field(default=25, ge=1)

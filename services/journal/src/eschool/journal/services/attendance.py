@@ -15,6 +15,7 @@ from eschool.common.db import UnitOfWork, utcnow
 from eschool.common.errors import FieldError, Problem, forbidden, not_found, unprocessable_fields
 from eschool.common.events.contingent import FullName
 from eschool.common.events.journal import AttendanceChangedV1, AttendanceFacts, AttendanceRecordedV1
+from eschool.journal.db.archive_queries import Archives
 from eschool.journal.db.journal_queries import JournalRecords
 from eschool.journal.db.models import SchoolClass
 from eschool.journal.db.projection_queries import Projections
@@ -194,6 +195,7 @@ async def correct_class_day(
     """Correct the attendance of the class's lessons of the day (seed 004, 4.3.8), all or nothing."""
     school_class = await open_class(uow, class_id, actor, write=True)
     records, projections = JournalRecords(uow.session), Projections(uow.session)
+    archived = await Archives(uow.session).archived(school_class.school_id, school_class.academic_year_id)
     lessons = {x.lesson_id: x for x in await records.class_lessons_on(school_class.school_id, class_id, day)}
     errors: list[FieldError] = []
     scopes: dict[uuid.UUID, LessonScope] = {}
@@ -204,7 +206,7 @@ async def correct_class_day(
             errors.append(FieldError(f"body.entries.{i}.lesson_id", "lesson_not_of_day", detail))
         elif lesson.lesson_id not in scopes:
             term = await projections.term(lesson.term_id)
-            scopes[lesson.lesson_id] = LessonScope(lesson, school_class, term, None, actor)
+            scopes[lesson.lesson_id] = LessonScope(lesson, school_class, term, None, actor, archived=archived)
     for scope in scopes.values():
         check_open(scope)
         await check_happened(uow, scope)

@@ -6,8 +6,9 @@ records). Readers besides them: the class teacher of the lesson's class, the sch
 the municipality over the school and the ministry. Out of sight (nothing to do with the school) is the
 404 of a lesson that does not exist; in sight without the right to write is 403.
 
-A cancelled lesson and a lesson of a closed term take no writes (409); marks and attendance wait for
-the lesson's day in the school's time zone (seed 001, 2.3: topics and homework may go ahead of it).
+A cancelled lesson, a lesson of a closed term and a lesson of an archived year take no writes (409);
+marks and attendance wait for the lesson's day in the school's time zone (seed 001, 2.3: topics and
+homework may go ahead of it).
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from eschool.common.db.idempotency import IdempotentRequests
 from eschool.common.db.org_tree import schools_under
 from eschool.common.errors import FieldError, Problem, conflict, forbidden, not_found, unprocessable
 from eschool.common.events.contingent import FullName
+from eschool.journal.db.archive_queries import Archives
 from eschool.journal.db.journal_queries import JournalRecords
 from eschool.journal.db.models import OrgUnit, SchoolClass
 from eschool.journal.db.projection_queries import Projections
@@ -47,6 +49,7 @@ class LessonScope:
     term: Term | None
     substitute_id: uuid.UUID | None
     actor: Principal
+    archived: bool = False
 
     @property
     def by_substitute(self) -> bool:
@@ -136,7 +139,8 @@ async def open_lesson(
         raise hidden or lesson_not_found()
     substitute = await projections.active_substitute(lesson_id)
     term = await projections.term(lesson.term_id)
-    scope = LessonScope(lesson, school_class, term, substitute, actor)
+    archived = write and await Archives(uow.session).archived(lesson.school_id, school_class.academic_year_id)
+    scope = LessonScope(lesson, school_class, term, substitute, actor, archived)
     if writes(scope):
         if write:
             await JournalRecords(uow.session).lock_lesson(lesson_id)
@@ -152,8 +156,15 @@ async def open_lesson(
     return scope
 
 
+def journal_archived() -> Problem:
+    """The 409 of a write in a school's year whose journals went to the archive (seed 004, 6.5)."""
+    return conflict("journal_archived", "Журналы учебного года переданы в архив: изменять их нельзя")
+
+
 def check_open(scope: LessonScope) -> None:
-    """Refuse writes in a cancelled lesson and in a closed term (409)."""
+    """Refuse writes in an archived year, in a cancelled lesson and in a closed term (409)."""
+    if scope.archived:
+        raise journal_archived()
     if scope.lesson.cancelled:
         raise conflict("lesson_cancelled", "Урок отменён: записи в нём невозможны")
     if scope.term is not None and scope.term.closed:

@@ -110,7 +110,7 @@ async def write_record(uow: UnitOfWork, scope: LessonScope, form: RecordForm) ->
     )
     attachments = await records.attachment_count(lesson.lesson_id)
     uow.outbox.add(
-        _conducted(lesson, record, attachments), subject=lesson.lesson_id, school_id=lesson.school_id
+        conducted_event(lesson, record, attachments), subject=lesson.lesson_id, school_id=lesson.school_id
     )
     return record
 
@@ -125,7 +125,8 @@ def _state(record: LessonRecord) -> dict[str, Any]:
     }
 
 
-def _conducted(lesson: Lesson, record: LessonRecord, attachments: int) -> LessonConductedV1:
+def conducted_event(lesson: Lesson, record: LessonRecord, attachments: int) -> LessonConductedV1:
+    """The event of a lesson's record as it now stands, with the number of its homework's files."""
     of_lesson = {name: getattr(lesson, name) for name in (*LESSON_FACTS, "subgroup_id")}
     of_record = ("taught_by_person_id", "substitute", "topic", "homework", "work_kind", "version")
     return LessonConductedV1(

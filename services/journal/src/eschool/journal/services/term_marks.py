@@ -26,6 +26,7 @@ from eschool.common.auth import Principal
 from eschool.common.db import UnitOfWork
 from eschool.common.db.idempotency import IdempotentRequests, request_hash
 from eschool.common.errors import FieldError, conflict, not_found, unprocessable, unprocessable_fields
+from eschool.journal.db.archive_queries import Archives
 from eschool.journal.db.grading import Grading
 from eschool.journal.db.projection_queries import Projections
 from eschool.journal.db.records import IdempotentRequest
@@ -34,6 +35,7 @@ from eschool.journal.domain.averages import RoundingPolicy, annual_average, term
 from eschool.journal.domain.scales import GradingScale, InvalidMark, MarkValue, parse_mark, scale_of
 from eschool.journal.services.averages import ClassTerm, class_term, due_on, group_marks, pupil_names
 from eschool.journal.services.grading_scope import check_class_subject, class_not_found
+from eschool.journal.services.lesson_access import journal_archived
 from eschool.journal.services.term_mark_writer import Period, SavedTermMark, Target, TermMarkWriter
 
 Parsed = list[tuple[uuid.UUID, MarkValue | None]]
@@ -92,6 +94,10 @@ async def set_term_marks(
         replayed = await requests.replay(scope, idempotency_key, request_hash(dataclasses.asdict(cmd)))
         if replayed is not None:
             return _replayed(*replayed)
+    if await Archives(uow.session).archived(
+        target.school_class.school_id, target.school_class.academic_year_id
+    ):
+        raise journal_archived()  # not even the administration's override: the archive is read-only
     overridden = _check_lock(target, admin=admin, reason=cmd.reason)
     parsed = await _parse(uow, target, cmd.marks)
     policy = await Grading(uow.session).policy(target.school_class.school_id)

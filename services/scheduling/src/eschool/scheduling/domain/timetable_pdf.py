@@ -1,27 +1,22 @@
-"""The weekly timetable as a printable A4 landscape page, with no I/O but reading the bundled font: the
+"""The weekly timetable as a printable A4 landscape page (``eschool.common.pdf``, its bundled font): the
 title, then the grid the workbook has (a row per bell slot, a column per weekday), the lessons wrapped."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from importlib.resources import as_file, files
 
-from fpdf import FPDF
 from fpdf.fonts import FontFace
 
+from eschool.common.pdf import FONT, new_pdf
 from eschool.scheduling.domain.timetable_xlsx import WEEKDAYS, Cell, week_days, week_rows
 
-# Bundled rather than taken from the system: the core PDF fonts have no Cyrillic, and a server or a
-# newcomer's machine need not have DejaVu installed.
-FONT = "DejaVu"
-_FONTS = files("eschool.scheduling") / "fonts"
-_MARGIN_MM, _NUMBER_MM, _TIMES_MM = 10, 15, 24
+_NUMBER_MM, _TIMES_MM = 15, 24
 
 
 def week_pdf(title: str, cells: Sequence[Cell]) -> bytes:
     """The week on A4 landscape pages (the header row repeated if the slots overflow one)."""
     days = week_days(cells)
-    pdf = _document(title)
+    pdf = new_pdf(title)
     pdf.set_font(FONT, "B", 13)
     pdf.multi_cell(0, 7, title, new_x="LMARGIN", new_y="NEXT")
     pdf.ln(3)
@@ -42,16 +37,3 @@ def week_pdf(title: str, cells: Sequence[Cell]) -> bytes:
         if not rows:
             table.row(["", "", "Уроков нет", *([""] * (days - 1))])
     return bytes(pdf.output())
-
-
-def _document(title: str) -> FPDF:
-    pdf = FPDF(orientation="landscape", unit="mm", format="A4")
-    pdf.set_margins(_MARGIN_MM, _MARGIN_MM, _MARGIN_MM)
-    pdf.set_auto_page_break(auto=True, margin=_MARGIN_MM)
-    pdf.set_title(title)
-    pdf.set_lang("ru")
-    for style, file in (("", "DejaVuSans.ttf"), ("B", "DejaVuSans-Bold.ttf")):
-        with as_file(_FONTS / file) as path:
-            pdf.add_font(FONT, style, path)
-    pdf.add_page()
-    return pdf
