@@ -22,7 +22,7 @@ from eschool.common.auth import Role
 from eschool.common.demo import SCHOOL_ID
 from eschool.common.gateway import GATEWAY_NAME
 from eschool.common.service import discover_services
-from eschool.common.stack_processes import Stack, free_ports, service_env, start_services
+from eschool.common.stack_processes import Stack, free_ports, process_names, service_env, start_services
 from eschool.common.testing import servers
 from eschool.common.testing.auth import TestIdentity
 from eschool.common.testing.servers import PostgresServer, RabbitServer
@@ -37,6 +37,8 @@ CONTINGENT_API = "/api/contingent/v1"
 # Demo accounts have public passwords: only a development process loads them.
 STACK_ENV = {"ESCHOOL_ENV": "development", "IDENTITY_DEMO_DATA": "true", "CONTINGENT_DEMO_DATA": "true"}
 PROBLEM_JSON = "application/problem+json"
+# Operations scale the journal alone: two API processes on one database, both consuming its queues.
+REPLICAS = {"journal": 2}
 
 
 @pytest_asyncio.fixture(scope="module", loop_scope="session")
@@ -65,11 +67,12 @@ def bus_url(amqp_server: RabbitServer) -> Iterator[str]:
 def stack(
     databases: dict[str, str], bus_url: str, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Stack]:
-    """Every service and the gateway, each its own process; all stopped (and checked gone) afterwards."""
+    """Every service and the gateway, each its own process (the journal two), behind the gateway; all
+    stopped (and checked gone) afterwards."""
     stack_dir = tmp_path_factory.mktemp("stack")
-    ports = free_ports(databases)
+    ports = free_ports(process_names(databases, REPLICAS))
     with start_services(
-        stack_dir, database_urls=databases, bus_url=bus_url, ports=ports, env=STACK_ENV
+        stack_dir, database_urls=databases, bus_url=bus_url, ports=ports, env=STACK_ENV, replicas=REPLICAS
     ) as running:
         yield running
     leaked = [process.name for process in running.processes.values() if process.alive()]

@@ -1,7 +1,9 @@
-"""The local stack, scheduling's story: contingent's demo school reaches scheduling over RabbitMQ, the
-school's administration sets up its calendar, subjects, bells and a class's week through the gateway,
-and what scheduling publishes (the week, then the term's dated lessons) reaches a consumer bound on the
-broker, as the journal's queue will be.
+"""The local stack, from the timetable to the diary: contingent's demo school reaches scheduling over
+RabbitMQ, the school's administration sets up its calendar, subjects, bells and a class's week through
+the gateway, and what scheduling publishes (the week, then the term's dated lessons) reaches a consumer
+bound on the broker and the journal, run as two API processes behind the gateway, both consuming its
+queues. The demo teacher records two lessons (a mark, an absence; the first save sent twice under one
+idempotency key), and the demo guardian reads them in the child's diary, once each.
 
 The processes are started once for this module by the same code as ``make stack`` (see
 ``test_stack.py``, whose fixtures this module shares).
@@ -16,9 +18,12 @@ from datetime import date
 from typing import Any
 
 import httpx
+import jwt
 
 from eschool.common.bus import QueueSpec, create_transport
-from eschool.common.demo import SCHOOL_ID
+from eschool.common.demo import SCHOOL_ID, demo_id
+from eschool.common.stack_processes import Stack
+from eschool.identity.demo import DEMO_ACCOUNTS
 
 from .test_stack import (
     CONTINGENT_API,
@@ -35,6 +40,10 @@ from .test_stack import (
 __all__ = ["bus_url", "databases", "gateway", "stack"]  # the shared stack's fixtures
 
 SCHEDULING_API = "/api/scheduling/v1"
+JOURNAL_API = "/api/journal/v1"
+GUARDIAN = next(account for account in DEMO_ACCOUNTS if account.login == "guardian")
+# The demo guardian's child, in 5 А of the first demo school.
+DEMO_PUPIL = str(demo_id("person:pupil"))
 # The journal's queue, as the journal service will declare it.
 JOURNAL_QUEUE = QueueSpec(
     name="e2e-journal.scheduling-events",
@@ -74,8 +83,8 @@ async def _received(url: str, queue: str, within: float) -> list[dict[str, Any]]
     return envelopes
 
 
-def test_a_week_set_in_scheduling_and_its_lessons_reach_the_journals_queue(
-    gateway: httpx.Client, bus_url: str
+def test_a_week_set_in_scheduling_is_recorded_in_the_journal_and_read_in_the_diary(
+    gateway: httpx.Client, bus_url: str, stack: Stack
 ) -> None:
     asyncio.run(_declare(bus_url, JOURNAL_QUEUE))
     admin = bearer(log_in(gateway, SCHOOL_ADMIN)["access_token"])
@@ -131,7 +140,8 @@ def test_a_week_set_in_scheduling_and_its_lessons_reach_the_journals_queue(
         ),
         within=30,
     )
-    teacher = teachers()[0]["person_id"]
+    teacher_tokens = log_in(gateway)
+    teacher = jwt.decode(teacher_tokens["access_token"], options={"verify_signature": False})["pid"]
     week = {
         "valid_from": scheme.json()["terms"][0]["starts_on"],
         "bell_schedule_id": bells.json()["bell_schedule_id"],
@@ -175,3 +185,55 @@ def test_a_week_set_in_scheduling_and_its_lessons_reach_the_journals_queue(
     assert {x["class_id"] for x in lessons} == {five_a["class_id"]}
     assert {date.fromisoformat(x["lesson_on"]).isoweekday() for x in lessons} == {1, 3, 5}
     assert all(term["starts_on"] <= x["lesson_on"] <= term["ends_on"] for x in lessons)
+    _record_and_read(gateway, stack, bearer(teacher_tokens["access_token"]), sorted(lessons, key=_day))
+
+
+def _day(lesson: dict[str, Any]) -> str:
+    return str(lesson["lesson_on"])
+
+
+def _record_and_read(
+    gateway: httpx.Client, stack: Stack, teacher: dict[str, str], lessons: list[dict[str, Any]]
+) -> None:
+    """The teacher marks the demo pupil in the term's first lesson and notes them absent in the second;
+    the guardian sees both in the diary, once each, whichever journal process answered or consumed."""
+    first, second = lessons[0], lessons[1]
+    sheet_url = f"{JOURNAL_API}/lessons/{first['lesson_id']}"
+    eventually(lambda: gateway.get(sheet_url, headers=teacher).status_code == 200, within=60)
+    pupils = [p["pupil_person_id"] for p in gateway.get(sheet_url, headers=teacher).json()["pupils"]]
+    assert DEMO_PUPIL in pupils
+    kinds = gateway.get(f"{JOURNAL_API}/schools/{SCHOOL_ID}/work-types", headers=teacher)
+    assert kinds.status_code == 200, kinds.text
+    answer = next(k["work_type_id"] for k in kinds.json() if k["code"] == "answer")
+    classmate = next(p for p in pupils if p != DEMO_PUPIL)
+    body = {
+        "record": {"topic": "Натуральные числа", "homework": "§ 1, № 5"},
+        "attendance": [{"pupil_person_id": classmate, "code": "ill"}],
+        "marks": [
+            {"pupil_person_id": DEMO_PUPIL, "value": "5", "work_type_id": answer, "comment": "Молодец"}
+        ],
+    }
+    once = {**teacher, "Idempotency-Key": f"e2e-{time.time_ns()}"}
+    saved = [gateway.put(f"{sheet_url}/journal", json=body, headers=once) for _ in range(2)]
+    assert [s.status_code for s in saved] == [200, 200], saved[0].text
+    assert saved[0].json()["mark_ids"] == saved[1].json()["mark_ids"]
+    absent = {"attendance": [{"pupil_person_id": DEMO_PUPIL, "code": "absent"}]}
+    second_url = f"{JOURNAL_API}/lessons/{second['lesson_id']}/journal"
+    eventually(lambda: gateway.put(second_url, json=absent, headers=teacher).status_code == 200, within=30)
+
+    guardian = bearer(log_in(gateway, GUARDIAN)["access_token"])
+    week = gateway.get(
+        f"{JOURNAL_API}/pupils/{DEMO_PUPIL}/diary/week",
+        params={"start": first["lesson_on"]},
+        headers=guardian,
+    )
+    assert week.status_code == 200, week.text
+    by_id = {x["lesson_id"]: x for day in week.json()["days"] for x in day["lessons"]}
+    assert [(m["value"], m["comment"]) for m in by_id[first["lesson_id"]]["marks"]] == [("5", "Молодец")]
+    assert by_id[first["lesson_id"]]["topic"] == "Натуральные числа"
+    if second["lesson_on"] <= week.json()["week_end"]:
+        assert by_id[second["lesson_id"]]["attendance"] == "absent"
+    # Both journal processes answered through the gateway, which takes them in turn.
+    for process in ("journal", "journal-2"):
+        metrics = httpx.get(f"{stack.url(process)}/metrics", timeout=10).text
+        assert 'route="/v1/lessons/{lesson_id}"' in metrics, process

@@ -155,8 +155,19 @@ def gateway_env(upstreams: Mapping[str, str], *, public_url: str) -> dict[str, s
     """The gateway's environment: where each service answers and where identity's keys are."""
     env = {"GATEWAY_UPSTREAMS": json.dumps(dict(upstreams)), "GATEWAY_PUBLIC_URL": public_url}
     if IDENTITY in upstreams:
-        env["GATEWAY_JWKS_URL"] = f"{upstreams[IDENTITY]}/v1/jwks.json"
+        env["GATEWAY_JWKS_URL"] = f"{upstreams[IDENTITY].split()[0]}/v1/jwks.json"
     return env
+
+
+def process_names(services: Iterable[str], replicas: Mapping[str, int] | None = None) -> dict[str, str]:
+    """The processes of ``services`` and the service each runs: one each, or ``journal``,
+    ``journal-2``... for a service run as ``replicas[name]`` processes on one database (operations scale
+    the journal alone)."""
+    return {
+        process: name
+        for name in services
+        for process in [name, *(f"{name}-{i}" for i in range(2, (replicas or {}).get(name, 1) + 1))]
+    }
 
 
 def start_services(
@@ -167,30 +178,37 @@ def start_services(
     ports: Mapping[str, int],
     env: Mapping[str, str] | None = None,
     running: State | None = None,
+    replicas: Mapping[str, int] | None = None,
     timeout: float = START_TIMEOUT_S,
 ) -> Stack:
     """Start each service of ``database_urls`` (its database exists), then the gateway; wait for /healthz.
 
-    ``ports`` has one for every service and the gateway; ``env`` is added to every process's environment;
-    a process recorded in ``running`` that is still alive is kept, on its recorded port. Logs go to
-    ``stack_dir/logs``. If anything fails, what this call started is stopped before the error is raised.
+    ``ports`` has one for every process (``process_names``) and the gateway; ``env`` is added to every
+    process's environment; a process recorded in ``running`` that is still alive is kept, on its recorded
+    port. A service's further replicas start once the first has migrated its database, and the gateway
+    takes them in turn. Logs go to ``stack_dir/logs``. If anything fails, what this call started is
+    stopped before the error is raised.
     """
-    names = [*database_urls, GATEWAY_NAME]
+    services = {**process_names(database_urls, replicas), GATEWAY_NAME: GATEWAY_NAME}
     reused = {name: entry for name, entry in (running or {}).items() if process_alive(entry["pid"])}
-    urls = {name: f"http://{HOST}:{reused.get(name, {'port': ports[name]})['port']}" for name in names}
-    environments = _environments(database_urls, urls, bus_url)
+    urls = {name: f"http://{HOST}:{reused.get(name, {'port': ports[name]})['port']}" for name in services}
+    environments = _environments(database_urls, services, urls, bus_url)
+    first = [name for name, service in services.items() if name == service]
     stack = Stack()
     try:
-        for name in names:
-            stack.processes[name] = (
-                _reuse(stack_dir, name, reused[name])
-                if name in reused
-                else _launch(stack_dir, name, ports[name], {**(env or {}), **environments[name]})
-            )
-        # Started all at once and awaited together: the services migrate their databases in parallel.
-        deadline = time.monotonic() + timeout
-        for process in stack.processes.values():
-            _wait_healthy(process, deadline, allowed=timeout)
+        for wave in (first, [name for name in services if name not in first]):
+            for name in wave:
+                stack.processes[name] = (
+                    _reuse(stack_dir, name, reused[name])
+                    if name in reused
+                    else _launch(
+                        stack_dir, name, ports[name], {**(env or {}), **environments[name]}, services[name]
+                    )
+                )
+            # Started all at once and awaited together: the services migrate their databases in parallel.
+            deadline = time.monotonic() + timeout
+            for name in wave:
+                _wait_healthy(stack.processes[name], deadline, allowed=timeout)
     except BaseException:
         stack.stop(only_started_here=True)
         raise
@@ -198,18 +216,27 @@ def start_services(
 
 
 def _environments(
-    database_urls: Mapping[str, str], urls: Mapping[str, str], bus_url: str
+    database_urls: Mapping[str, str], services: Mapping[str, str], urls: Mapping[str, str], bus_url: str
 ) -> dict[str, dict[str, str]]:
-    """Each process's own variables, by name; ``urls`` has every service's and the gateway's."""
+    """Each process's own variables, by process name; ``services`` maps every process (and the gateway)
+    to its service, ``urls`` every process to its address."""
     public_url = urls[GATEWAY_NAME]
     identity_url = urls[IDENTITY] if IDENTITY in database_urls else None
     environments = {
-        name: service_env(
-            name, database_url=url, bus_url=bus_url, public_url=public_url, identity_url=identity_url
+        process: service_env(
+            service,
+            database_url=database_urls[service],
+            bus_url=bus_url,
+            public_url=public_url,
+            identity_url=identity_url,
         )
-        for name, url in database_urls.items()
+        for process, service in services.items()
+        if service != GATEWAY_NAME
     }
-    upstreams = {name: urls[name] for name in database_urls}
+    upstreams = {
+        name: " ".join(urls[process] for process, service in services.items() if service == name)
+        for name in database_urls
+    }
     environments[GATEWAY_NAME] = gateway_env(upstreams, public_url=public_url)
     return environments
 
@@ -225,15 +252,16 @@ def _reuse(stack_dir: Path, name: str, entry: dict[str, int]) -> StackProcess:
     return StackProcess(name, entry["port"], entry["pid"], log_file, offset)
 
 
-def _launch(stack_dir: Path, name: str, port: int, env: Mapping[str, str]) -> StackProcess:
-    """``python -m eschool.common.serve NAME`` on ``port`` in its own session, its output in its log."""
+def _launch(stack_dir: Path, name: str, port: int, env: Mapping[str, str], service: str) -> StackProcess:
+    """``python -m eschool.common.serve SERVICE`` as process ``name`` on ``port`` in its own session, its
+    output in its log."""
     # A busy port would let another program answer our /healthz while our process fails to bind.
     if not port_is_free(port, HOST):
         raise StackError(f"{name}: port {port} is taken by another program")
     log_file = log_path(stack_dir, name)
     log_file.parent.mkdir(parents=True, exist_ok=True)
     offset = log_file.stat().st_size if log_file.exists() else 0
-    command = [sys.executable, "-m", "eschool.common.serve", name, "--host", HOST, "--port", str(port)]
+    command = [sys.executable, "-m", "eschool.common.serve", service, "--host", HOST, "--port", str(port)]
     # Unbuffered, so that the log tail in an error shows what a hung process has said so far.
     full_env = {**os.environ, "PYTHONUNBUFFERED": "1", **env}
     with log_file.open("ab") as log:
