@@ -147,8 +147,8 @@ async def test_contingent_events_delivered_twice_count_once(
     )
     await deliver(unlink, event_id=link_id)
     assert await ask(journal, lambda p: p.guardian_of(w.guardian, pupil))
-    assert pupil in await ask(journal, lambda p: p.roster_on(w.class_5a, date(2025, 9, 12)))
-    assert pupil not in await ask(journal, lambda p: p.roster_on(w.class_5a, date(2025, 9, 16)))
+    assert pupil in await ask(journal, lambda p: p.roster_on(w.school, w.class_5a, date(2025, 9, 12)))
+    assert pupil not in await ask(journal, lambda p: p.roster_on(w.school, w.class_5a, date(2025, 9, 16)))
     assert (await ask(journal, lambda p: p.names([pupil])))[pupil].last_name == "Новая"
 
 
@@ -301,7 +301,9 @@ async def test_a_withdrawal_before_the_enrolment_keeps_the_first_day_and_the_end
         )
     )
     await deliver(enrolled(w, pupil, date(2025, 9, 10), at=at - MINUTE))
-    roster = {day: await ask(journal, lambda p, d=day: p.roster_on(w.class_5a, d)) for day in MATHS_DAYS}
+    roster = {
+        day: await ask(journal, lambda p, d=day: p.roster_on(w.school, w.class_5a, d)) for day in MATHS_DAYS
+    }
     assert [pupil in roster[day] for day in MATHS_DAYS] == [False, True, True, True, False]
 
 
@@ -327,7 +329,7 @@ async def test_a_moved_lesson_is_taught_to_the_roster_of_its_new_day(
     kept = await lesson(journal, first.lesson_id)
     assert (kept.lesson_on, kept.slot_number, kept.cancelled) == (MATHS_DAYS[3], 4, False)
     assert sorted(await ask(journal, lambda p: p.lesson_roster(kept))) == sorted([*w.pupils, newcomer])
-    assert newcomer not in await ask(journal, lambda p: p.roster_on(w.class_5a, MATHS_DAYS[0]))
+    assert newcomer not in await ask(journal, lambda p: p.roster_on(w.school, w.class_5a, MATHS_DAYS[0]))
 
 
 async def test_a_transfer_moves_the_pupil_between_the_rosters_from_the_day(
@@ -344,10 +346,12 @@ async def test_a_transfer_moves_the_pupil_between_the_rosters_from_the_day(
             occurred_at=utcnow(),
         )
     )
-    assert pupil in await ask(journal, lambda p: p.roster_on(w.class_5a, day - timedelta(days=1)))
-    assert pupil not in await ask(journal, lambda p: p.roster_on(w.class_5a, day))
-    assert pupil in await ask(journal, lambda p: p.roster_on(w.class_1a, day))
-    assert pupil not in await ask(journal, lambda p: p.roster_on(w.class_1a, day - timedelta(days=1)))
+    assert pupil in await ask(journal, lambda p: p.roster_on(w.school, w.class_5a, day - timedelta(days=1)))
+    assert pupil not in await ask(journal, lambda p: p.roster_on(w.school, w.class_5a, day))
+    assert pupil in await ask(journal, lambda p: p.roster_on(w.school, w.class_1a, day))
+    assert pupil not in await ask(
+        journal, lambda p: p.roster_on(w.school, w.class_1a, day - timedelta(days=1))
+    )
     stays = await ask(journal, lambda p: p.classes_of_pupil_on(pupil, day))
     assert [s.class_id for s in stays] == [w.class_1a]
 

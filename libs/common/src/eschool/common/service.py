@@ -80,7 +80,9 @@ class ServiceRuntime:
     ) -> None:
         self.definition = definition
         self.settings = settings
-        self.database = Database(settings.database_url, source=definition.name)
+        self.database = Database(
+            settings.database_url, source=definition.name, pool_size=settings.database_pool_size
+        )
         self._own_transport = transport is None
         self.transport = transport or create_transport(settings.bus_url, connection_name=definition.name)
         self.relay = OutboxRelay(

@@ -59,6 +59,9 @@ class ServiceSettings(ProcessSettings):
     demo_data: bool = False
     jwks_url: str | None = None
     outbox_retention_days: int = Field(default=7, ge=1)
+    # Connections kept open to the database (a pool per process); a request beyond them waits for one
+    # rather than opening and closing a connection of its own.
+    database_pool_size: int = Field(default=20, ge=1, le=500)
     relay_batch_size: int = Field(default=256, ge=1, le=10_000)
     consumer_prefetch: int = Field(default=64, ge=1, le=10_000)
     secret_key: SecretStr = SecretStr(DEV_SECRET_PREFIX + "change-me")

@@ -24,8 +24,11 @@ def create_engine(url: str, *, pool_size: int = 10, echo: bool = False) -> Async
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         return engine
     # hide_parameters: a failed statement's error text must not carry the row's personal data into logs.
+    # No overflow: a connection opened beyond the pool is closed again when returned, one connect per
+    # request under load; waiting for a pooled one is cheaper. Pinged at checkout: after a database
+    # restart the pool replaces its dead connections instead of failing a request with each.
     return create_async_engine(
-        url, echo=echo, hide_parameters=True, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True
+        url, echo=echo, hide_parameters=True, pool_size=pool_size, max_overflow=0, pool_pre_ping=True
     )
 
 

@@ -77,35 +77,45 @@ class DiaryQueries:
         return list((await self.session.execute(stmt)).scalars())
 
     async def lessons(
-        self, class_ids: Collection[uuid.UUID], start: date, end: date
+        self, stays: Collection[ClassStay], start: date, end: date
     ) -> list[tuple[Lesson, LessonRecord | None, str]]:
         """The classes' lessons on the days (not cancelled), with their records and subject names."""
         stmt = (
             select(Lesson, LessonRecord, Subject.name)
             .outerjoin(LessonRecord, LessonRecord.lesson_id == Lesson.lesson_id)
             .outerjoin(Subject, Subject.subject_id == Lesson.subject_id)
-            .where(Lesson.class_id.in_(class_ids), Lesson.lesson_on.between(start, end))
+            .where(
+                Lesson.school_id.in_({s.school_id for s in stays}),
+                Lesson.class_id.in_({s.class_id for s in stays}),
+            )
+            .where(Lesson.lesson_on.between(start, end))
             .where(Lesson.cancelled.is_(False))
             .order_by(Lesson.lesson_on, Lesson.slot_number, Lesson.starts_at)
         )
         rows = (await self.session.execute(stmt)).all()
         return [(lesson, record, name or "") for lesson, record, name in rows]
 
-    async def marks(self, pupil_id: uuid.UUID, start: date, end: date) -> list[tuple[Mark, str]]:
-        """The pupil's live marks in lessons of the days, with their work types' names."""
+    async def marks(
+        self, schools: Collection[uuid.UUID], pupil_id: uuid.UUID, start: date, end: date
+    ) -> list[tuple[Mark, str]]:
+        """The pupil's live marks in the schools' lessons of the days, with their work types' names."""
         stmt = (
             select(Mark, WorkType.name)
             .join(WorkType, WorkType.work_type_id == Mark.work_type_id)
-            .where(Mark.pupil_person_id == pupil_id, Mark.lesson_on.between(start, end))
+            .where(Mark.school_id.in_(schools), Mark.pupil_person_id == pupil_id)
+            .where(Mark.lesson_on.between(start, end))
             .where(Mark.deleted_at.is_(None))
             .order_by(Mark.recorded_at)
         )
         return [(mark, name) for mark, name in (await self.session.execute(stmt)).all()]
 
-    async def attendance(self, pupil_id: uuid.UUID, start: date, end: date) -> list[Attendance]:
-        """The pupil's live absences and latenesses on the days."""
+    async def attendance(
+        self, schools: Collection[uuid.UUID], pupil_id: uuid.UUID, start: date, end: date
+    ) -> list[Attendance]:
+        """The pupil's live absences and latenesses in the schools on the days."""
         a = Attendance
-        stmt = select(a).where(a.pupil_person_id == pupil_id, a.lesson_on.between(start, end))
+        stmt = select(a).where(a.school_id.in_(schools), a.pupil_person_id == pupil_id)
+        stmt = stmt.where(a.lesson_on.between(start, end))
         return list((await self.session.execute(stmt.where(a.deleted_at.is_(None)))).scalars())
 
     async def attachments(self, lesson_ids: Collection[uuid.UUID]) -> list[tuple[uuid.UUID, uuid.UUID, str]]:
@@ -128,10 +138,13 @@ class DiaryQueries:
         stmt = select(Term).where(Term.term_scheme_id == term_scheme_id).order_by(Term.number)
         return list((await self.session.execute(stmt)).scalars())
 
-    async def term_marks(self, pupil_id: uuid.UUID, academic_year_id: uuid.UUID) -> list[TermMark]:
+    async def term_marks(
+        self, school_id: uuid.UUID, pupil_id: uuid.UUID, academic_year_id: uuid.UUID
+    ) -> list[TermMark]:
         """The pupil's live term, annual and final marks of the year."""
         t = TermMark
-        stmt = select(t).where(t.pupil_person_id == pupil_id, t.academic_year_id == academic_year_id)
+        stmt = select(t).where(t.school_id == school_id, t.pupil_person_id == pupil_id)
+        stmt = stmt.where(t.academic_year_id == academic_year_id)
         return list((await self.session.execute(stmt.where(t.deleted_at.is_(None)))).scalars())
 
     async def subject_names(self, subject_ids: Collection[uuid.UUID]) -> dict[uuid.UUID, str]:
@@ -139,23 +152,29 @@ class DiaryQueries:
         stmt = select(Subject.subject_id, Subject.name).where(Subject.subject_id.in_(subject_ids))
         return {row[0]: row[1] for row in (await self.session.execute(stmt)).all()}
 
-    async def absences_by_subject(self, pupil_id: uuid.UUID, term_id: uuid.UUID) -> dict[uuid.UUID, int]:
+    async def absences_by_subject(
+        self, school_id: uuid.UUID, pupil_id: uuid.UUID, term_id: uuid.UUID
+    ) -> dict[uuid.UUID, int]:
         """How many lessons of each subject the pupil missed in the term (lateness not counted)."""
         a = Attendance
         stmt = (
             select(a.subject_id, func.count())
-            .where(a.pupil_person_id == pupil_id, a.term_id == term_id, a.deleted_at.is_(None))
+            .where(a.school_id == school_id, a.pupil_person_id == pupil_id, a.term_id == term_id)
+            .where(a.deleted_at.is_(None))
             .where(a.code != "late")
             .group_by(a.subject_id)
         )
         return {row[0]: row[1] for row in (await self.session.execute(stmt)).all()}
 
-    async def term_marks_of_term(self, pupil_id: uuid.UUID, term_id: uuid.UUID) -> list[tuple[Mark, str]]:
+    async def term_marks_of_term(
+        self, school_id: uuid.UUID, pupil_id: uuid.UUID, term_id: uuid.UUID
+    ) -> list[tuple[Mark, str]]:
         """The pupil's live marks of the term, with their work types' names, in date order."""
         stmt = (
             select(Mark, WorkType.name)
             .join(WorkType, WorkType.work_type_id == Mark.work_type_id)
-            .where(Mark.pupil_person_id == pupil_id, Mark.term_id == term_id, Mark.deleted_at.is_(None))
+            .where(Mark.school_id == school_id, Mark.pupil_person_id == pupil_id, Mark.term_id == term_id)
+            .where(Mark.deleted_at.is_(None))
             .order_by(Mark.lesson_on, Mark.recorded_at)
         )
         return [(mark, name) for mark, name in (await self.session.execute(stmt)).all()]
@@ -167,18 +186,19 @@ class DiaryQueries:
         )
 
     async def recent(
-        self, pupil_id: uuid.UUID, since: datetime, limit: int
+        self, schools: Collection[uuid.UUID], pupil_id: uuid.UUID, since: datetime, limit: int
     ) -> tuple[list[Mark], list[Attendance]]:
         """The pupil's marks and attendance entries changed since ``since`` (deleted too), newest first."""
         marks = (
             select(Mark)
-            .where(Mark.pupil_person_id == pupil_id, Mark.updated_at >= since)
+            .where(Mark.school_id.in_(schools), Mark.pupil_person_id == pupil_id, Mark.updated_at >= since)
             .order_by(Mark.updated_at.desc())
             .limit(limit)
         )
         absences = (
             select(Attendance)
-            .where(Attendance.pupil_person_id == pupil_id, Attendance.updated_at >= since)
+            .where(Attendance.school_id.in_(schools), Attendance.pupil_person_id == pupil_id)
+            .where(Attendance.updated_at >= since)
             .order_by(Attendance.updated_at.desc())
             .limit(limit)
         )

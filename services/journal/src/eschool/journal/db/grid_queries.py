@@ -90,18 +90,22 @@ class GridQueries(Repository):
         )
         return [(mark, code) for mark, code in (await self.session.execute(stmt)).all()]
 
-    async def class_stays(self, class_id: uuid.UUID, start: date, end: date) -> list[Stay]:
+    async def class_stays(self, school_class: SchoolClass, start: date, end: date) -> list[Stay]:
         """The stays in the class that take in a day of ``start``..``end``."""
         s = ClassStay
         stmt = select(s.person_id, s.from_on, s.until_on).where(
-            s.class_id == class_id, *_overlaps(s, start, end)
+            s.school_id == school_class.school_id,
+            s.class_id == school_class.class_id,
+            *_overlaps(s, start, end),
         )
         return [Stay(*row) for row in await self.session.execute(stmt)]
 
-    async def subgroup_stays(self, subgroup_ids: Collection[uuid.UUID], start: date, end: date) -> list[Stay]:
+    async def subgroup_stays(
+        self, school_id: uuid.UUID, subgroup_ids: Collection[uuid.UUID], start: date, end: date
+    ) -> list[Stay]:
         """The stays in the subgroups that take in a day of ``start``..``end``."""
         s = SubgroupMembership
         stmt = select(s.person_id, s.from_on, s.until_on).where(
-            s.subgroup_id.in_(subgroup_ids), *_overlaps(s, start, end)
+            s.school_id == school_id, s.subgroup_id.in_(subgroup_ids), *_overlaps(s, start, end)
         )
         return [Stay(*row) for row in await self.session.execute(stmt)]

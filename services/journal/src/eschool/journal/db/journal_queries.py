@@ -45,9 +45,10 @@ class JournalRecords(Repository):
         """A mark by id, deleted or not."""
         return await self.session.get(Mark, mark_id)
 
-    async def live_marks(self, lesson_id: uuid.UUID) -> list[Mark]:
+    async def live_marks(self, lesson: Lesson) -> list[Mark]:
         """The lesson's marks that are not deleted, oldest first."""
-        stmt = select(Mark).where(Mark.lesson_id == lesson_id, Mark.deleted_at.is_(None))
+        stmt = select(Mark).where(Mark.school_id == lesson.school_id, Mark.lesson_id == lesson.lesson_id)
+        stmt = stmt.where(Mark.deleted_at.is_(None))
         return list((await self.session.execute(stmt.order_by(Mark.recorded_at, Mark.mark_id))).scalars())
 
     async def attendance(self, lesson_id: uuid.UUID) -> dict[uuid.UUID, Attendance]:

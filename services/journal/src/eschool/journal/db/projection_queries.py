@@ -47,22 +47,28 @@ class Projections:
         """The term with its dates and state."""
         return await self.session.get(Term, term_id)
 
-    async def roster_on(self, class_id: uuid.UUID, day: date) -> list[uuid.UUID]:
+    async def roster_on(self, school_id: uuid.UUID, class_id: uuid.UUID, day: date) -> list[uuid.UUID]:
         """The class's pupils on the day."""
-        stmt = select(ClassStay.person_id).where(ClassStay.class_id == class_id, _covers(ClassStay, day))
+        s = ClassStay
+        stmt = select(s.person_id).where(s.school_id == school_id, s.class_id == class_id, _covers(s, day))
         return list((await self.session.scalars(stmt.order_by(ClassStay.person_id))).all())
 
-    async def subgroup_roster_on(self, subgroup_id: uuid.UUID, day: date) -> list[uuid.UUID]:
+    async def subgroup_roster_on(
+        self, school_id: uuid.UUID, subgroup_id: uuid.UUID, day: date
+    ) -> list[uuid.UUID]:
         """The subgroup's pupils on the day."""
         member = SubgroupMembership
-        stmt = select(member.person_id).where(member.subgroup_id == subgroup_id, _covers(member, day))
+        stmt = select(member.person_id).where(
+            member.school_id == school_id, member.subgroup_id == subgroup_id
+        )
+        stmt = stmt.where(_covers(member, day))
         return list((await self.session.scalars(stmt.distinct().order_by(member.person_id))).all())
 
     async def lesson_roster(self, lesson: Lesson) -> list[uuid.UUID]:
         """Who the lesson is for on its day: its subgroup's pupils, or its class's."""
         if lesson.subgroup_id is not None:
-            return await self.subgroup_roster_on(lesson.subgroup_id, lesson.lesson_on)
-        return await self.roster_on(lesson.class_id, lesson.lesson_on)
+            return await self.subgroup_roster_on(lesson.school_id, lesson.subgroup_id, lesson.lesson_on)
+        return await self.roster_on(lesson.school_id, lesson.class_id, lesson.lesson_on)
 
     async def names(self, person_ids: Collection[uuid.UUID]) -> dict[uuid.UUID, FullName]:
         """The kept names of the people (those without one are left out)."""

@@ -62,11 +62,12 @@ class TermMarkQueries(Repository):
             pupil: count for pupil, count in await self.session.execute(stmt.group_by(Mark.pupil_person_id))
         }
 
-    async def roster(self, class_id: uuid.UUID, start: date, end: date) -> list[uuid.UUID]:
+    async def roster(self, school_class: SchoolClass, start: date, end: date) -> list[uuid.UUID]:
         """The pupils in the class on any day of ``start``..``end``."""
         s = ClassStay
         stmt = select(s.person_id).where(
-            s.class_id == class_id,
+            s.school_id == school_class.school_id,
+            s.class_id == school_class.class_id,
             s.from_on.is_not(None),
             s.from_on <= end,
             or_(s.until_on.is_(None), s.until_on >= start),

@@ -148,8 +148,6 @@ async def _pupils(
 ) -> list[tuple[uuid.UUID, str]]:
     """The class's pupils of the year and anyone marked in it, by name («Иванов Иван»)."""
     span = ClassTerm.year_span(found.terms)
-    pupils = sorted(
-        set(await TermMarkQueries(uow.session).roster(found.school_class.class_id, *span)) | marked
-    )
+    pupils = sorted(set(await TermMarkQueries(uow.session).roster(found.school_class, *span)) | marked)
     names = await pupil_names(uow, pupils)
     return sorted(((p, names.get(p, "")) for p in pupils), key=lambda p: (not p[1], p[1], str(p[0])))

@@ -248,7 +248,8 @@ async def _day(uow: UnitOfWork, school_class: SchoolClass, day: date) -> ClassDa
     records, projections = JournalRecords(uow.session), Projections(uow.session)
     lessons = await records.class_lessons_on(school_class.school_id, school_class.class_id, day)
     rosters = {x.lesson_id: set(await projections.lesson_roster(x)) for x in lessons}
-    pupils = set(await projections.roster_on(school_class.class_id, day)).union(*rosters.values())
+    roster = await projections.roster_on(school_class.school_id, school_class.class_id, day)
+    pupils = set(roster).union(*rosters.values())
     names = await projections.names(pupils)
     attendance = await records.live_attendance(list(rosters))
     return ClassDay(school_class, day, lessons, rosters, by_name(pupils, names), names, attendance)

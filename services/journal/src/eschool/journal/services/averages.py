@@ -91,7 +91,7 @@ async def class_averages(
     found = await class_term(queries, class_id, term_id)
     await check_class_subject(uow, actor, found.school_class, subject_id, [term_id], write=False)
     policy = await Grading(uow.session).policy(found.school_class.school_id)
-    pupils = await queries.roster(class_id, *found.span)
+    pupils = await queries.roster(found.school_class, *found.span)
     marks = group_marks(await queries.numeric_marks(found.school_class, subject_id, [term_id]))
     exempted = await queries.exempted(found.school_class.school_id, subject_id, *found.span)
     names = await pupil_names(uow, pupils)
@@ -210,7 +210,7 @@ async def term_mark_grid(
     await check_class_subject(uow, actor, school_class, subject_id, term_ids, write=False)
     policy = await Grading(uow.session).policy(school_class.school_id)
     span = ClassTerm.year_span(terms)
-    pupils = await queries.roster(class_id, *span)
+    pupils = await queries.roster(school_class, *span)
     marks = group_marks(await queries.numeric_marks(school_class, subject_id, term_ids))
     year = school_class.academic_year_id
     kept = {

@@ -62,8 +62,8 @@ async def diary_term(
         raise not_found("term_not_found", "Учебный период не найден")
     term = terms[0]
     policy = await Grading(uow.session).policy(term.school_id)
-    marks = await queries.term_marks_of_term(pupil_id, term.term_id)
-    absences = await queries.absences_by_subject(pupil_id, term.term_id)
+    marks = await queries.term_marks_of_term(term.school_id, pupil_id, term.term_id)
+    absences = await queries.absences_by_subject(term.school_id, pupil_id, term.term_id)
     set_marks = {
         m.subject_id: m.value for m in await _year_marks(queries, pupil_id, term) if m.term_id == term.term_id
     }
@@ -101,7 +101,7 @@ async def _other_term(queries: DiaryQueries, pupil_id: uuid.UUID, term_id: uuid.
 async def _year_marks(queries: DiaryQueries, pupil_id: uuid.UUID, term: Term) -> list:
     if term.academic_year_id is None:
         return []
-    return await queries.term_marks(pupil_id, term.academic_year_id)
+    return await queries.term_marks(term.school_id, pupil_id, term.academic_year_id)
 
 
 def _subject_row(
@@ -161,7 +161,8 @@ async def diary_recent(
     await check_pupil_reader(uow, actor, pupil_id)
     queries = DiaryQueries(uow.session)
     since = utcnow() - timedelta(days=RECENT_DAYS)
-    marks, absences = await queries.recent(pupil_id, since, limit)
+    schools = {stay.school_id for stay in await queries.stays_of(pupil_id)}
+    marks, absences = await queries.recent(schools, pupil_id, since, limit)
     names = await queries.subject_names({m.subject_id for m in marks} | {a.subject_id for a in absences})
     changes = [
         RecentChangeRead(

@@ -68,9 +68,9 @@ async def diary_week(
     first = start - timedelta(days=start.weekday())
     last = first + timedelta(days=6)
     stays = [s for s in stays if s.from_on <= last and (s.until_on is None or s.until_on >= first)]  # type: ignore[operator]
-    rows = await queries.lessons({s.class_id for s in stays}, first, last) if stays else []
+    rows = await queries.lessons(stays, first, last) if stays else []
     lessons = pupils_lessons(rows, stays, await queries.memberships(pupil_id, first, last))
-    days = await _days(queries, pupil_id, lessons, first, last)
+    days = await _days(queries, {s.school_id for s in stays}, pupil_id, lessons, first, last)
     names = await queries.names([pupil_id])
     name = names[pupil_id].name if pupil_id in names else None
     return DiaryWeekRead(pupil_person_id=pupil_id, name=name, week_start=first, week_end=last, days=days)
@@ -78,13 +78,14 @@ async def diary_week(
 
 async def _days(
     queries: DiaryQueries,
+    schools: set[uuid.UUID],
     pupil_id: uuid.UUID,
     lessons: list[tuple[Lesson, LessonRecord | None, str]],
     first: date,
     last: date,
 ) -> list[DiaryDayRead]:
     marks = defaultdict(list)
-    for mark, work_type in await queries.marks(pupil_id, first, last):
+    for mark, work_type in await queries.marks(schools, pupil_id, first, last):
         marks[mark.lesson_id].append(
             DiaryMarkRead(
                 mark_id=mark.mark_id,
@@ -95,7 +96,7 @@ async def _days(
                 recorded_at=mark.recorded_at,
             )
         )
-    absences = {a.lesson_id: a.code for a in await queries.attendance(pupil_id, first, last)}
+    absences = {a.lesson_id: a.code for a in await queries.attendance(schools, pupil_id, first, last)}
     files = defaultdict(list)
     lesson_ids = [row[0].lesson_id for row in lessons]
     for lesson_id, attachment_id, file_name in await queries.attachments(lesson_ids):

@@ -62,9 +62,9 @@ async def journal_grid(
     groups = await _groups(uow, actor, school_class, rows, subgroup_id, overseer=overseer)
     if groups is not None:
         rows = [row for row in rows if row[0].subgroup_id in groups]
-        stays = await grid.subgroup_stays(groups, start, end)
+        stays = await grid.subgroup_stays(school_class.school_id, groups, start, end)
     else:
-        stays = await grid.class_stays(class_id, start, end)
+        stays = await grid.class_stays(school_class, start, end)
     shown = [lesson.lesson_id for lesson, _ in rows]
     marks = await grid.marks(school_class, subject_id, term.term_id)
     attendance = await JournalRecords(uow.session).live_attendance(shown)

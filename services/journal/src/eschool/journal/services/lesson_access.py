@@ -236,7 +236,7 @@ class LessonSheet:
 async def read_sheet(uow: UnitOfWork, scope: LessonScope) -> LessonSheet:
     """The lesson's sheet: its roster that day (and anyone marked in it), in the journal's order."""
     records, projections, lesson = JournalRecords(uow.session), Projections(uow.session), scope.lesson
-    marks = await records.live_marks(lesson.lesson_id)
+    marks = await records.live_marks(lesson)
     attendance = {
         p: r for p, r in (await records.attendance(lesson.lesson_id)).items() if r.deleted_at is None
     }

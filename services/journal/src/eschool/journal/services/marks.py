@@ -94,7 +94,7 @@ class MarkBook:
         )
         roster = set(await Projections(uow.session).lesson_roster(lesson))
         exempted = await records.exempted(lesson.school_id, lesson.subject_id, lesson.lesson_on, roster)
-        marks = {m.mark_id: m for m in await records.live_marks(lesson.lesson_id)}
+        marks = {m.mark_id: m for m in await records.live_marks(lesson)}
         held = {m.mark_id: (m.pupil_person_id, m.work_type_id) for m in marks.values()}
         return cls(scope, scale, roster, exempted, marks, held, grading)
 

@@ -166,7 +166,7 @@ async def _parse(uow: UnitOfWork, target: Target, entries: list[TermMarkEntry]) 
         raise unprocessable(
             "no_marks_in_grade", "В 1 классе итоговые отметки не выставляются", field_name="body.marks"
         )
-    roster = set(await TermMarkQueries(uow.session).roster(school_class.class_id, *target.span))
+    roster = set(await TermMarkQueries(uow.session).roster(school_class, *target.span))
     errors: list[FieldError] = []
     parsed: Parsed = []
     for i, entry in enumerate(entries):
@@ -261,7 +261,7 @@ async def pre_close_check(
     await check_class_subject(uow, actor, c, subject_id, [term_id], write=False)
     policy = await Grading(uow.session).policy(c.school_id)
     exempted = await queries.exempted(c.school_id, subject_id, *found.span)
-    pupils = [p for p in await queries.roster(class_id, *found.span) if p not in exempted]
+    pupils = [p for p in await queries.roster(c, *found.span) if p not in exempted]
     counts = await queries.marks_counts(c, subject_id, term_id)
     rows = await queries.term_marks(
         c.school_id, subject_id, c.academic_year_id, pupils, period_keys=[str(term_id)]
