@@ -5,7 +5,7 @@ with a SNILS."""
 from __future__ import annotations
 
 import io
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 from urllib.parse import quote
 
@@ -13,6 +13,7 @@ import httpx
 import openpyxl
 
 from eschool.common.auth import Role
+from eschool.common.db import today_in_zone
 from eschool.common.service import ServiceRuntime
 from eschool.common.xlsx import XLSX_MEDIA_TYPE
 
@@ -124,7 +125,9 @@ async def test_the_staff_list_has_the_schools_working_staff(api: httpx.AsyncClie
     assert (await dismiss(api, gone, school.admin)).status_code == 200
     got = await api.get(f"{staff_of(school.school_id)}/export", headers=school.admin)
     [title, headers, *rows] = sheet_of(got)
-    assert title == [f"school {school.school_id.hex[:6]}. Сотрудники на {date.today():%d.%m.%Y}"]
+    # The school's own today (Moscow, the region's default zone): near midnight UTC it is a day ahead.
+    today = today_in_zone("Europe/Moscow")
+    assert title == [f"school {school.school_id.hex[:6]}. Сотрудники на {today:%d.%m.%Y}"]
     assert headers == STAFF_HEADERS
     assert rows == [
         [1, "Антонов Пётр Сергеевич", datetime(1985, 3, 15), "м", "завуч", datetime(2020, 9, 1)],

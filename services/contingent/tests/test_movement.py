@@ -13,6 +13,7 @@ import httpx
 import pytest
 
 from eschool.common.auth import Role
+from eschool.common.db import today_in_zone
 from eschool.common.service import ServiceRuntime
 
 from . import test_pupils
@@ -21,6 +22,9 @@ from .test_classes import add_class
 from .test_pupils import School, add_school_class, enrol, enrolled, pupil_form, snils_of
 from .test_years import problem
 
+# The test schools' zone (the region's default): near midnight UTC their today is a day ahead.
+SCHOOL_ZONE = "Europe/Moscow"
+
 # The pupils' tests' fixtures, shared.
 tree, school, school_b = test_pupils.tree, test_pupils.school, test_pupils.school_b
 
@@ -28,7 +32,7 @@ WITHDRAWN = "contingent.pupil.withdrawn.v1"
 TRANSFERRED = "contingent.pupil.transferred.v1"
 ARRIVED = "contingent.pupil.arrived.v1"
 ENROLLED = "contingent.pupil.enrolled.v1"
-TODAY = date.today()
+TODAY = today_in_zone(SCHOOL_ZONE)
 
 
 def order(number: str = "77-в", on: date | None = None) -> dict[str, Any]:

@@ -16,6 +16,7 @@ from sqlalchemy import func, select
 
 from eschool.common.auth import Role
 from eschool.common.bus.tables import outbox_message
+from eschool.common.db import today_in_zone
 from eschool.common.service import ServiceRuntime
 from eschool.contingent.db.people import Person, PupilEnrolment
 from eschool.contingent.domain.pupil_import import XLSX_MEDIA_TYPE, import_row, read_workbook
@@ -196,7 +197,8 @@ async def test_a_dry_run_writes_nothing(
 async def test_every_bad_row_is_reported_and_nothing_is_written(
     api: httpx.AsyncClient, contingent: ServiceRuntime, school: School
 ) -> None:
-    tomorrow = f"{date.today() + timedelta(days=1):%d.%m.%Y}"
+    # Tomorrow at the school (Moscow, the region's default zone), a day ahead of UTC near midnight.
+    tomorrow = f"{today_in_zone('Europe/Moscow') + timedelta(days=1):%d.%m.%Y}"
     content = workbook(
         seed_row(school, "1"),
         seed_row(school, "2", born="31.02.2015"),

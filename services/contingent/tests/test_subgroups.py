@@ -12,6 +12,7 @@ import httpx
 import pytest
 
 from eschool.common.auth import Role
+from eschool.common.db import today_in_zone
 from eschool.common.events.scheduling import TermDates, TermSchemeSavedV1
 from eschool.common.service import ServiceRuntime
 from eschool.common.testing.events import Deliver
@@ -23,11 +24,14 @@ from .conftest import As, published
 from .test_pupils import School, add_school_class, enrolled
 from .test_years import problem
 
+# The test schools' zone (the region's default): near midnight UTC their today is a day ahead.
+SCHOOL_ZONE = "Europe/Moscow"
+
 tree, school, school_b = test_pupils.tree, test_pupils.school, test_pupils.school_b
 
 SAVED = "contingent.subgroup.saved.v1"
 CHANGED = "contingent.subgroup.membership_changed.v1"
-YESTERDAY = date.today() - timedelta(days=1)
+YESTERDAY = today_in_zone(SCHOOL_ZONE) - timedelta(days=1)
 
 
 def code_of(response: httpx.Response) -> tuple[int, str]:
@@ -162,7 +166,9 @@ async def test_the_class_teacher_divides_the_class_and_a_retry_changes_nothing(
     assert first.json() == {"joined": 2, "moved": 0, "unchanged": 0}, first.text
     again = await place(api, group, teacher, *pupils, **start)
     assert again.json() == {"joined": 0, "moved": 0, "unchanged": 2}
-    assert await division(api, school, date.today(), school.admin) == {"1 группа": sorted(pupils)}
+    assert await division(api, school, today_in_zone(SCHOOL_ZONE), school.admin) == {
+        "1 группа": sorted(pupils)
+    }
     assert await division(api, school, school.starts_on - timedelta(days=1), school.admin) == {"1 группа": []}
     events = await published(contingent, CHANGED)
     assert sorted(e["data"]["person_id"] for e in events) == sorted(pupils)
@@ -298,7 +304,7 @@ async def test_leaving_the_class_ends_the_stays(
     ]
     await place(api, group, school.admin, staying, leaving, moving, effective_on=str(school.starts_on))
     other = await add_school_class(api, school.tree, as_, school.school_id, "В")
-    today = date.today()
+    today = today_in_zone(SCHOOL_ZONE)
     transfer = {"to_class_id": other.class_id, "transferred_on": str(today), "order": order("30-п")}
     assert (
         await api.post(f"/v1/pupils/{moving}/transfer", json=transfer, headers=school.admin)

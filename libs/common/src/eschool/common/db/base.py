@@ -43,10 +43,18 @@ def as_utc(moment: datetime) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
+def _zone(time_zone: str | None) -> ZoneInfo:
+    try:
+        return ZoneInfo(time_zone) if time_zone else ZoneInfo("UTC")
+    except (ZoneInfoNotFoundError, ValueError):
+        return ZoneInfo("UTC")
+
+
 def today_in_zone(time_zone: str | None) -> date:
     """Today's date in the IANA ``time_zone`` (a school's); UTC when it is unknown or not a zone."""
-    try:
-        zone = ZoneInfo(time_zone) if time_zone else ZoneInfo("UTC")
-    except (ZoneInfoNotFoundError, ValueError):
-        zone = ZoneInfo("UTC")
-    return datetime.now(zone).date()
+    return datetime.now(_zone(time_zone)).date()
+
+
+def date_in_zone(moment: datetime, time_zone: str | None) -> date:
+    """The date a stored moment fell on in the IANA ``time_zone`` (a school's); UTC when unknown."""
+    return as_utc(moment).astimezone(_zone(time_zone)).date()

@@ -17,6 +17,7 @@ from typing import Any
 
 from eschool.common.auth import Principal
 from eschool.common.db import UnitOfWork, utcnow
+from eschool.common.db.base import date_in_zone, today_in_zone
 from eschool.common.errors import forbidden, not_found
 from eschool.common.logging import get_logger
 from eschool.contingent.db.models import OrgUnit
@@ -84,7 +85,7 @@ async def place_pupils(
     open_stays = await repo.open_stays(where.school_class.class_id, division, ids)
     ended = await repo.last_days(where.school_class.class_id, division, ids)
     changes = _changes(
-        form.person_ids, open_stays, ended, where.subgroup.subgroup_id, day, today_in(where.school)
+        form.person_ids, open_stays, ended, where.subgroup.subgroup_id, day, where.school.time_zone
     )
     if Change.MOVE in changes.values():
         _may_move(actor, where.school)
@@ -186,11 +187,11 @@ def _changes(
     ended: dict[uuid.UUID, date],
     subgroup_id: uuid.UUID,
     day: date,
-    today: date,
+    time_zone: str | None,
 ) -> dict[uuid.UUID, Change]:
     """What placing each pupil is (``ids`` as the request lists them, repeats included); a same-day
-    correction counts only for a stay entered today."""
-    changes, broken = {}, []
+    correction counts only for a stay entered today at the school (its zone's day, not UTC's)."""
+    changes, broken, today = {}, [], today_in_zone(time_zone)
     for index, person_id in enumerate(ids):
         if person_id in changes:
             continue
@@ -201,7 +202,7 @@ def _changes(
         except Violation as violation:
             broken.append(Violation(f"person_ids[{index}]", violation.code, violation.detail))
             continue
-        entered_today = stay is not None and stay.created_at.date() == today
+        entered_today = stay is not None and date_in_zone(stay.created_at, time_zone) == today
         changes[person_id] = Change.MOVE if change is Change.CORRECTION and not entered_today else change
     if broken:
         raise refused(*broken)
