@@ -29,7 +29,9 @@ GATEWAY_PORT = 8100
 HOST = "127.0.0.1"
 IDENTITY = "identity"
 # Migrations, the broker connection and the start hooks all run before a service answers /healthz.
-START_TIMEOUT_S = 60.0
+# A service loading the demo region while the others migrate and consume its events, on two cores,
+# has been seen to need more than a minute; the wait ends as soon as /healthz answers.
+START_TIMEOUT_S = 180.0
 STOP_TIMEOUT_S = 20.0
 LOG_TAIL_LINES = 40
 
