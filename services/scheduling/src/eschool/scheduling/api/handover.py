@@ -11,7 +11,6 @@ from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel, ConfigDict
 
 from eschool.common.auth import CurrentPrincipal
-from eschool.common.db import utcnow
 from eschool.common.http.request import database_of
 from eschool.scheduling.services.handover import Handover, hand_over, handover_of
 
@@ -89,7 +88,7 @@ def handover_router() -> APIRouter:
     ) -> HandoverRead:
         """What the teacher holds: assignments, thematic plans, scheduled lessons from the day on."""
         async with database_of(request).uow() as uow:
-            found = await handover_of(uow, school_id, person_id, day or utcnow().date(), actor=actor)
+            found = await handover_of(uow, school_id, person_id, day, actor=actor)
             return HandoverRead.of(found)
 
     @router.post(PATH)

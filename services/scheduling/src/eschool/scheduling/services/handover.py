@@ -16,9 +16,10 @@ from dataclasses import dataclass
 from datetime import date
 
 from eschool.common.auth import Principal
-from eschool.common.db import UnitOfWork, utcnow
+from eschool.common.db import UnitOfWork, today_in_zone, utcnow
 from eschool.common.errors import Problem, forbidden, unprocessable
 from eschool.scheduling.db.contingent import StaffMember
+from eschool.scheduling.db.contingent_queries import ContingentViews
 from eschool.scheduling.db.curricula import TeachingAssignment
 from eschool.scheduling.db.handover_queries import Handovers
 from eschool.scheduling.db.thematic_plans import ThematicPlan
@@ -40,10 +41,11 @@ class Handover:
 
 
 async def handover_of(
-    uow: UnitOfWork, school_id: uuid.UUID, person_id: uuid.UUID, day: date, *, actor: Principal
+    uow: UnitOfWork, school_id: uuid.UUID, person_id: uuid.UUID, day: date | None, *, actor: Principal
 ) -> Handover:
-    """What the teacher holds in the school, lessons counted from the day on."""
+    """What the teacher holds in the school, lessons counted from the day on (the school's today)."""
     await _check_read(uow, school_id, person_id, actor)
+    day = day or today_in_zone(await ContingentViews(uow.session).time_zone(school_id))
     repo = Handovers(uow.session)
     assignments = await repo.assignments(school_id, person_id)
     plans = await repo.plans(school_id, {(a.class_id, a.subject_id) for a in assignments})
