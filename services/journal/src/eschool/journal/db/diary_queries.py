@@ -18,10 +18,9 @@ from eschool.journal.db.models import (
     OrgUnitState,
     PersonName,
     SchoolClass,
-    SubgroupMembership,
 )
-from eschool.journal.db.records import Attendance, HomeworkAttachment, LessonRecord, Mark, TermMark, WorkType
-from eschool.journal.db.schedule import Lesson, Subject, Term
+from eschool.journal.db.records import Attendance, HomeworkAttachment, Mark, TermMark, WorkType
+from eschool.journal.db.schedule import Subject, Term
 
 
 def _overlaps(from_col: object, until_col: object, start: date, end: date) -> object:
@@ -34,14 +33,6 @@ class DiaryQueries:
 
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
-
-    async def guardian_linked(self, guardian_id: uuid.UUID, pupil_id: uuid.UUID) -> bool:
-        """True if the guardian is linked to the pupil in any school."""
-        g = GuardianLink
-        stmt = select(g.pupil_person_id).where(
-            g.guardian_person_id == guardian_id, g.pupil_person_id == pupil_id
-        )
-        return (await self.session.execute(stmt.where(g.linked.is_(True)).limit(1))).first() is not None
 
     async def children_of(self, guardian_id: uuid.UUID) -> list[uuid.UUID]:
         """The pupils the guardian is linked to, in every school."""
@@ -69,54 +60,6 @@ class DiaryQueries:
         """People's kept names by id."""
         stmt = select(PersonName).where(PersonName.person_id.in_(person_ids))
         return {n.person_id: n for n in (await self.session.execute(stmt)).scalars()}
-
-    async def memberships(self, pupil_id: uuid.UUID, start: date, end: date) -> list[SubgroupMembership]:
-        """The pupil's subgroup stays overlapping the days."""
-        m = SubgroupMembership
-        stmt = select(m).where(m.person_id == pupil_id, _overlaps(m.from_on, m.until_on, start, end))
-        return list((await self.session.execute(stmt)).scalars())
-
-    async def lessons(
-        self, stays: Collection[ClassStay], start: date, end: date
-    ) -> list[tuple[Lesson, LessonRecord | None, str]]:
-        """The classes' lessons on the days (not cancelled), with their records and subject names."""
-        stmt = (
-            select(Lesson, LessonRecord, Subject.name)
-            .outerjoin(LessonRecord, LessonRecord.lesson_id == Lesson.lesson_id)
-            .outerjoin(Subject, Subject.subject_id == Lesson.subject_id)
-            .where(
-                Lesson.school_id.in_({s.school_id for s in stays}),
-                Lesson.class_id.in_({s.class_id for s in stays}),
-            )
-            .where(Lesson.lesson_on.between(start, end))
-            .where(Lesson.cancelled.is_(False))
-            .order_by(Lesson.lesson_on, Lesson.slot_number, Lesson.starts_at)
-        )
-        rows = (await self.session.execute(stmt)).all()
-        return [(lesson, record, name or "") for lesson, record, name in rows]
-
-    async def marks(
-        self, schools: Collection[uuid.UUID], pupil_id: uuid.UUID, start: date, end: date
-    ) -> list[tuple[Mark, str]]:
-        """The pupil's live marks in the schools' lessons of the days, with their work types' names."""
-        stmt = (
-            select(Mark, WorkType.name)
-            .join(WorkType, WorkType.work_type_id == Mark.work_type_id)
-            .where(Mark.school_id.in_(schools), Mark.pupil_person_id == pupil_id)
-            .where(Mark.lesson_on.between(start, end))
-            .where(Mark.deleted_at.is_(None))
-            .order_by(Mark.recorded_at)
-        )
-        return [(mark, name) for mark, name in (await self.session.execute(stmt)).all()]
-
-    async def attendance(
-        self, schools: Collection[uuid.UUID], pupil_id: uuid.UUID, start: date, end: date
-    ) -> list[Attendance]:
-        """The pupil's live absences and latenesses in the schools on the days."""
-        a = Attendance
-        stmt = select(a).where(a.school_id.in_(schools), a.pupil_person_id == pupil_id)
-        stmt = stmt.where(a.lesson_on.between(start, end))
-        return list((await self.session.execute(stmt.where(a.deleted_at.is_(None)))).scalars())
 
     async def attachments(self, lesson_ids: Collection[uuid.UUID]) -> list[tuple[uuid.UUID, uuid.UUID, str]]:
         """The homework files of the lessons: (lesson, attachment, file name); the bytes stay behind."""

@@ -10,6 +10,7 @@ from datetime import date
 from sqlalchemy import func, or_, select
 
 from eschool.common.db import Page, Repository
+from eschool.journal.db import lesson_queries
 from eschool.journal.db.records import (
     Attendance,
     Exemption,
@@ -47,9 +48,11 @@ class JournalRecords(Repository):
 
     async def live_marks(self, lesson: Lesson) -> list[Mark]:
         """The lesson's marks that are not deleted, oldest first."""
-        stmt = select(Mark).where(Mark.school_id == lesson.school_id, Mark.lesson_id == lesson.lesson_id)
-        stmt = stmt.where(Mark.deleted_at.is_(None))
-        return list((await self.session.execute(stmt.order_by(Mark.recorded_at, Mark.mark_id))).scalars())
+        return await lesson_queries.live_marks(self.session, lesson)
+
+    async def roster_with_exemptions(self, lesson: Lesson) -> dict[uuid.UUID, bool]:
+        """The lesson's roster on its day, each pupil with whether exempted from its subject then."""
+        return await lesson_queries.roster_with_exemptions(self.session, lesson)
 
     async def attendance(self, lesson_id: uuid.UUID) -> dict[uuid.UUID, Attendance]:
         """Every attendance row of the lesson (deleted ones too: a pupil marked again reuses it), by pupil."""

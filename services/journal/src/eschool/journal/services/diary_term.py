@@ -158,10 +158,10 @@ async def diary_recent(
     uow: UnitOfWork, pupil_id: uuid.UUID, limit: int, *, actor: Principal
 ) -> list[RecentChangeRead]:
     """The newest marks and absences entered, changed or removed for the pupil in the last two weeks."""
-    await check_pupil_reader(uow, actor, pupil_id)
+    known = await check_pupil_reader(uow, actor, pupil_id)
     queries = DiaryQueries(uow.session)
     since = utcnow() - timedelta(days=RECENT_DAYS)
-    schools = {stay.school_id for stay in await queries.stays_of(pupil_id)}
+    schools = {stay.school_id for stay in known.stays}
     marks, absences = await queries.recent(schools, pupil_id, since, limit)
     names = await queries.subject_names({m.subject_id for m in marks} | {a.subject_id for a in absences})
     changes = [

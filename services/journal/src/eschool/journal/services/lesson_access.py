@@ -26,8 +26,8 @@ from eschool.common.db.idempotency import IdempotentRequests
 from eschool.common.db.org_tree import schools_under
 from eschool.common.errors import FieldError, Problem, conflict, forbidden, not_found, unprocessable
 from eschool.common.events.contingent import FullName
-from eschool.journal.db.archive_queries import Archives
 from eschool.journal.db.journal_queries import JournalRecords
+from eschool.journal.db.lesson_scope_queries import lesson_facts
 from eschool.journal.db.models import OrgUnit, SchoolClass
 from eschool.journal.db.projection_queries import Projections
 from eschool.journal.db.records import Attendance, IdempotentRequest, LessonRecord, Mark, WorkType
@@ -50,6 +50,10 @@ class LessonScope:
     substitute_id: uuid.UUID | None
     actor: Principal
     archived: bool = False
+    # Read with the lesson when it was opened (``lesson_facts``); None: not read yet, or not set.
+    time_zone: str | None = None
+    subject_scale: str | None = None
+    facts_read: bool = False
 
     @property
     def by_substitute(self) -> bool:
@@ -131,19 +135,24 @@ async def open_lesson(
     uow: UnitOfWork, lesson_id: uuid.UUID, actor: Principal, *, write: bool, hidden: Problem | None = None
 ) -> LessonScope:
     """The lesson if the actor may read it (``write``: write in it), else 404 (``hidden``) or 403; a
-    write holds the lesson until the transaction ends."""
-    projections = Projections(uow.session)
-    lesson = await projections.lesson(lesson_id)
-    school_class = None if lesson is None else await projections.class_of(lesson.class_id)
-    if lesson is None or school_class is None:
+    write holds the lesson until the transaction ends (writes in one lesson go one at a time: a single-mark
+    work type and a first record are checked and inserted without a race)."""
+    facts = await lesson_facts(uow.session, lesson_id, hold=write)
+    if facts is None:
         raise hidden or lesson_not_found()
-    substitute = await projections.active_substitute(lesson_id)
-    term = await projections.term(lesson.term_id)
-    archived = write and await Archives(uow.session).archived(lesson.school_id, school_class.academic_year_id)
-    scope = LessonScope(lesson, school_class, term, substitute, actor, archived)
+    lesson, school_class = facts.lesson, facts.school_class
+    scope = LessonScope(
+        lesson,
+        school_class,
+        facts.term,
+        facts.substitute_id,
+        actor,
+        facts.archived,
+        facts.time_zone,
+        facts.subject_scale,
+        facts_read=True,
+    )
     if writes(scope):
-        if write:
-            await JournalRecords(uow.session).lock_lesson(lesson_id)
         return scope
     reads = await administers(uow, actor, lesson.school_id) or await teaches_class(uow, actor, school_class)
     if not reads and not in_school(actor, lesson.school_id):
@@ -173,7 +182,9 @@ def check_open(scope: LessonScope) -> None:
 
 async def check_happened(uow: UnitOfWork, scope: LessonScope) -> None:
     """Refuse marks and attendance before the lesson's day in the school's time zone (422)."""
-    zone = await Projections(uow.session).time_zone(scope.lesson.school_id)
+    zone = scope.time_zone
+    if not scope.facts_read:
+        zone = await Projections(uow.session).time_zone(scope.lesson.school_id)
     if scope.lesson.lesson_on > today_in_zone(zone):
         raise unprocessable(
             "lesson_not_happened",
@@ -235,24 +246,54 @@ class LessonSheet:
 
 async def read_sheet(uow: UnitOfWork, scope: LessonScope) -> LessonSheet:
     """The lesson's sheet: its roster that day (and anyone marked in it), in the journal's order."""
-    records, projections, lesson = JournalRecords(uow.session), Projections(uow.session), scope.lesson
-    marks = await records.live_marks(lesson)
+    records, lesson = JournalRecords(uow.session), scope.lesson
     attendance = {
         p: r for p, r in (await records.attendance(lesson.lesson_id)).items() if r.deleted_at is None
     }
-    pupils = (
-        set(await projections.lesson_roster(lesson)) | {m.pupil_person_id for m in marks} | set(attendance)
+    roster = await records.roster_with_exemptions(lesson)
+    exempted = {pupil for pupil, exempt in roster.items() if exempt}
+    return await assemble_sheet(
+        uow,
+        scope,
+        record=await records.record(lesson.lesson_id),
+        marks=await records.live_marks(lesson),
+        attendance=attendance,
+        roster=set(roster),
+        exempted=exempted,
+        work_types={},
     )
-    names = await projections.names(pupils)
-    exempted = await records.exempted(lesson.school_id, lesson.subject_id, lesson.lesson_on, pupils)
+
+
+async def assemble_sheet(
+    uow: UnitOfWork,
+    scope: LessonScope,
+    *,
+    record: LessonRecord | None,
+    marks: list[Mark],
+    attendance: Mapping[uuid.UUID, Attendance],
+    roster: set[uuid.UUID],
+    exempted: set[uuid.UUID],
+    work_types: Mapping[uuid.UUID, WorkType | None],
+) -> LessonSheet:
+    """The sheet of what is known of the lesson (a save's answer reuses what it read and wrote): names,
+    work types not known yet, and the exemptions of pupils marked off the roster are read here."""
+    records, lesson = JournalRecords(uow.session), scope.lesson
+    pupils = roster | {m.pupil_person_id for m in marks} | set(attendance)
+    names = await Projections(uow.session).names(pupils)
+    if off_roster := pupils - roster:
+        exempted = exempted | await records.exempted(
+            lesson.school_id, lesson.subject_id, lesson.lesson_on, off_roster
+        )
+    known = {key: kind for key, kind in work_types.items() if kind is not None}
+    if missing := {m.work_type_id for m in marks} - set(known):
+        known.update(await records.work_types_by_id(missing))
     lines = [
         SheetLine(
             p, names.get(p), [m for m in marks if m.pupil_person_id == p], attendance.get(p), p in exempted
         )
         for p in by_name(pupils, names)
     ]
-    work_types = await records.work_types_by_id({m.work_type_id for m in marks})
-    return LessonSheet(scope, await records.record(lesson.lesson_id), lines, work_types)
+    return LessonSheet(scope, record, lines, known)
 
 
 async def lesson_sheet(uow: UnitOfWork, lesson_id: uuid.UUID, *, actor: Principal) -> LessonSheet:

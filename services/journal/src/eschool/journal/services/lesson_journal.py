@@ -8,14 +8,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from eschool.common.auth import Principal
-from eschool.common.db import UnitOfWork
+from eschool.common.db import UnitOfWork, as_utc
 from eschool.common.errors import FieldError, unprocessable_fields
 from eschool.journal.db.journal_queries import JournalRecords
-from eschool.journal.db.records import Mark
+from eschool.journal.db.records import Attendance, LessonRecord, Mark
 from eschool.journal.services.attendance import AttendanceEntry, apply_entry, check_entries
 from eschool.journal.services.lesson_access import (
     LessonSheet,
     Retry,
+    assemble_sheet,
     check_happened,
     check_open,
     open_lesson,
@@ -90,15 +91,33 @@ async def save_lesson_journal(
     steps = await _plan_marks(book, form.marks, errors)
     if errors:
         raise unprocessable_fields(errors)
-    if form.record is not None:
-        await write_record(uow, scope, form.record)
-    rows = await JournalRecords(uow.session).attendance(lesson_id)
+    records = JournalRecords(uow.session)
+    record = None if form.record is None else await write_record(uow, scope, form.record)
+    rows = await records.attendance(lesson_id)
     for entry in form.attendance:
         apply_entry(uow, scope, rows, entry)
     mark_ids = [await _apply(uow, book, step) for _, step in sorted(steps, key=lambda s: s[0])]
     await remember(uow, key, retry, 200, {"mark_ids": [str(m) for m in mark_ids]})
     await uow.commit()
-    return JournalSaved(await read_sheet(uow, scope), mark_ids)
+    return JournalSaved(await _sheet_saved(uow, book, rows, record), mark_ids)
+
+
+async def _sheet_saved(
+    uow: UnitOfWork, book: MarkBook, rows: dict[uuid.UUID, Attendance], record: LessonRecord | None
+) -> LessonSheet:
+    """The sheet as the save left it, from what it read and wrote under the lesson's lock (no re-read)."""
+    live = [m for m in book.marks.values() if m.deleted_at is None]
+    live.sort(key=lambda m: (as_utc(m.recorded_at), m.mark_id))
+    return await assemble_sheet(
+        uow,
+        book.scope,
+        record=record or await JournalRecords(uow.session).record(book.scope.lesson.lesson_id),
+        marks=live,
+        attendance={pupil: row for pupil, row in rows.items() if row.deleted_at is None},
+        roster=book.roster,
+        exempted=book.exempted,
+        work_types=book.work_types,
+    )
 
 
 async def _plan_marks(

@@ -18,7 +18,6 @@ from eschool.common.errors import FieldError
 from eschool.common.events.journal import MarkChangedV1, MarkDeletedV1, MarkFacts, MarkRecordedV1
 from eschool.journal.db.grading import Grading
 from eschool.journal.db.journal_queries import JournalRecords
-from eschool.journal.db.projection_queries import Projections
 from eschool.journal.db.records import Mark, WorkType
 from eschool.journal.domain.scales import GradingScale, InvalidMark, MarkValue, parse_mark, scale_of
 from eschool.journal.services.audit import add_audit, mark_state
@@ -89,11 +88,14 @@ class MarkBook:
         """The book of the lesson: its roster that day, who is exempted, its live marks."""
         lesson, records = scope.lesson, JournalRecords(uow.session)
         grading = Grading(uow.session)
-        scale = scale_of(
-            scope.school_class.grade, await grading.subject_scale(lesson.school_id, lesson.subject_id)
-        )
-        roster = set(await Projections(uow.session).lesson_roster(lesson))
-        exempted = await records.exempted(lesson.school_id, lesson.subject_id, lesson.lesson_on, roster)
+        if scope.facts_read:
+            chosen = None if scope.subject_scale is None else GradingScale(scope.subject_scale)
+        else:
+            chosen = await grading.subject_scale(lesson.school_id, lesson.subject_id)
+        scale = scale_of(scope.school_class.grade, chosen)
+        pupils = await records.roster_with_exemptions(lesson)
+        roster = set(pupils)
+        exempted = {pupil for pupil, exempt in pupils.items() if exempt}
         marks = {m.mark_id: m for m in await records.live_marks(lesson)}
         held = {m.mark_id: (m.pupil_person_id, m.work_type_id) for m in marks.values()}
         return cls(scope, scale, roster, exempted, marks, held, grading)

@@ -17,7 +17,8 @@ from eschool.common.db import UnitOfWork
 from eschool.common.db.org_tree import schools_under
 from eschool.common.errors import Problem, not_found
 from eschool.journal.db.diary_queries import DiaryQueries
-from eschool.journal.db.models import OrgUnit
+from eschool.journal.db.diary_week_queries import PupilStays, guardian_linked, pupil_stays
+from eschool.journal.db.models import ClassStay, OrgUnit
 
 ADMINISTRATION = (Role.school_admin, Role.director, Role.deputy_director)
 
@@ -27,20 +28,21 @@ def pupil_not_found() -> Problem:
     return not_found("pupil_not_found", "Обучающийся не найден")
 
 
-async def check_pupil_reader(uow: UnitOfWork, actor: Principal, pupil_id: uuid.UUID) -> None:
-    """Pass if the actor may read the pupil's diary, else the 404 of a pupil that does not exist."""
-    if not await _may_read(uow, actor, pupil_id):
+async def check_pupil_reader(uow: UnitOfWork, actor: Principal, pupil_id: uuid.UUID) -> PupilStays:
+    """The pupil's stays in classes if the actor may read the pupil's diary, else the 404 of a pupil that
+    does not exist."""
+    stays = await pupil_stays(uow.session, pupil_id)
+    if not await _may_read(uow, actor, pupil_id, stays.stays):
         raise pupil_not_found()
+    return stays
 
 
-async def _may_read(uow: UnitOfWork, actor: Principal, pupil_id: uuid.UUID) -> bool:
+async def _may_read(uow: UnitOfWork, actor: Principal, pupil_id: uuid.UUID, stays: list[ClassStay]) -> bool:
     if actor.person_id is not None and actor.person_id == pupil_id and actor.has_role(Role.pupil):
         return True
-    queries = DiaryQueries(uow.session)
     guardian = actor.person_id is not None and actor.has_role(Role.guardian)
-    if guardian and await queries.guardian_linked(actor.person_id, pupil_id):  # type: ignore[arg-type]
+    if guardian and await guardian_linked(uow.session, actor.person_id, pupil_id):  # type: ignore[arg-type]
         return True
-    stays = await queries.stays_of(pupil_id)
     if not stays:
         return False
     schools = {stay.school_id for stay in stays}
@@ -48,7 +50,7 @@ async def _may_read(uow: UnitOfWork, actor: Principal, pupil_id: uuid.UUID) -> b
         return True
     if actor.person_id is not None and actor.has_role(Role.class_teacher, Role.subject_teacher):
         classes = {stay.class_id for stay in stays}
-        if await queries.teaches_as_class_teacher(actor.person_id, classes):
+        if await DiaryQueries(uow.session).teaches_as_class_teacher(actor.person_id, classes):
             return True
     jurisdiction = await jurisdiction_of(actor, schools_under(uow.session, OrgUnit.__table__))
     return any(jurisdiction.covers_school(school) for school in schools)

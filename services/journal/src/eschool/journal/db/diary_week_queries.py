@@ -1,0 +1,172 @@
+"""The diary's morning reads, tuned: every family opens the week before school, so a week costs four
+statements, each built once at import (a statement object keeps its compiled form's cache key).
+
+- the pupil's stays in classes, each with its school's time zone;
+- whether a guardian is linked to the pupil;
+- the week's lessons of those classes that were the pupil's (a subgroup's lesson only while the pupil was
+  in that subgroup), each with its record, subject, the pupil's attendance and whether it has files;
+- the pupil's live marks of the week, with their work types' names.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Collection
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from decimal import Decimal
+
+from sqlalchemy import bindparam, exists, func, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from eschool.journal.db.models import ClassStay, GuardianLink, OrgUnitState, SubgroupMembership
+from eschool.journal.db.records import Attendance, HomeworkAttachment, LessonRecord, Mark, WorkType
+from eschool.journal.db.schedule import Lesson, Subject
+
+_PUPIL, _FIRST, _LAST = bindparam("pupil"), bindparam("first"), bindparam("last")
+_SCHOOLS = bindparam("schools", expanding=True)
+
+_STAYS = (
+    select(
+        ClassStay,
+        select(OrgUnitState.time_zone)
+        .where(OrgUnitState.org_unit_id == ClassStay.school_id)
+        .scalar_subquery(),
+    )
+    .where(ClassStay.person_id == _PUPIL, ClassStay.from_on.is_not(None))
+    .order_by(ClassStay.from_on)
+)
+_LINKED = (
+    select(GuardianLink.pupil_person_id)
+    .where(GuardianLink.guardian_person_id == bindparam("guardian"), GuardianLink.pupil_person_id == _PUPIL)
+    .where(GuardianLink.linked.is_(True))
+    .limit(1)
+)
+_m = SubgroupMembership
+_IN_SUBGROUP = exists().where(
+    _m.subgroup_id == Lesson.subgroup_id,
+    _m.person_id == _PUPIL,
+    or_(_m.from_on.is_(None), _m.from_on <= Lesson.lesson_on),
+    or_(_m.until_on.is_(None), _m.until_on >= Lesson.lesson_on),
+)
+_ATTENDANCE = (
+    select(Attendance.code)
+    .where(Attendance.lesson_id == Lesson.lesson_id, Attendance.pupil_person_id == _PUPIL)
+    .where(Attendance.deleted_at.is_(None))
+    .scalar_subquery()
+)
+_HAS_FILES = exists().where(
+    HomeworkAttachment.school_id == Lesson.school_id,
+    HomeworkAttachment.lesson_id == Lesson.lesson_id,
+    HomeworkAttachment.deleted_at.is_(None),
+)
+_LESSONS = (
+    select(
+        Lesson.lesson_id,
+        Lesson.class_id,
+        Lesson.lesson_on,
+        Lesson.slot_number,
+        Lesson.starts_at,
+        Lesson.ends_at,
+        Lesson.subject_id,
+        Lesson.planned_topic,
+        LessonRecord.topic,
+        LessonRecord.homework,
+        LessonRecord.work_kind,
+        func.coalesce(LessonRecord.substitute, False),
+        func.coalesce(Subject.name, ""),
+        _ATTENDANCE,
+        _HAS_FILES,
+    )
+    .outerjoin(LessonRecord, LessonRecord.lesson_id == Lesson.lesson_id)
+    .outerjoin(Subject, Subject.subject_id == Lesson.subject_id)
+    .where(Lesson.school_id.in_(_SCHOOLS), Lesson.class_id.in_(bindparam("classes", expanding=True)))
+    .where(Lesson.lesson_on.between(_FIRST, _LAST), Lesson.cancelled.is_(False))
+    .where(or_(Lesson.subgroup_id.is_(None), _IN_SUBGROUP))
+    .order_by(Lesson.lesson_on, Lesson.slot_number, Lesson.starts_at)
+)
+_MARKS = (
+    select(
+        Mark.lesson_id, Mark.mark_id, Mark.value, Mark.weight, WorkType.name, Mark.comment, Mark.recorded_at
+    )
+    .join(WorkType, WorkType.work_type_id == Mark.work_type_id)
+    .where(Mark.school_id.in_(_SCHOOLS), Mark.pupil_person_id == _PUPIL)
+    .where(Mark.lesson_on.between(_FIRST, _LAST), Mark.deleted_at.is_(None))
+    .order_by(Mark.recorded_at)
+)
+
+
+@dataclass(frozen=True)
+class PupilStays:
+    """A pupil's stays in classes, oldest first, and the time zones of their schools."""
+
+    stays: list[ClassStay]
+    zones: dict[uuid.UUID, str | None]
+
+
+@dataclass(frozen=True)
+class WeekLesson:
+    """A lesson of the pupil's week as the diary shows it."""
+
+    lesson_id: uuid.UUID
+    class_id: uuid.UUID
+    lesson_on: date
+    slot_number: int
+    starts_at: time
+    ends_at: time
+    subject_id: uuid.UUID
+    planned_topic: str | None
+    topic: str | None
+    homework: str | None
+    work_kind: str | None
+    substitute: bool
+    subject_name: str
+    attendance: str | None
+    has_files: bool
+
+
+@dataclass(frozen=True)
+class WeekMark:
+    """A mark of the pupil's week."""
+
+    lesson_id: uuid.UUID
+    mark_id: uuid.UUID
+    value: str
+    weight: Decimal
+    work_type: str
+    comment: str | None
+    recorded_at: datetime
+
+
+async def pupil_stays(session: AsyncSession, pupil_id: uuid.UUID) -> PupilStays:
+    """Every stay of the pupil in a class, in any school, oldest first, with the schools' time zones."""
+    rows = (await session.execute(_STAYS, {"pupil": pupil_id})).all()
+    return PupilStays([stay for stay, _ in rows], {stay.school_id: zone for stay, zone in rows})
+
+
+async def guardian_linked(session: AsyncSession, guardian_id: uuid.UUID, pupil_id: uuid.UUID) -> bool:
+    """True if the guardian is linked to the pupil in any school."""
+    found = await session.execute(_LINKED, {"guardian": guardian_id, "pupil": pupil_id})
+    return found.first() is not None
+
+
+async def week_lessons(
+    session: AsyncSession, pupil_id: uuid.UUID, stays: Collection[ClassStay], first: date, last: date
+) -> list[WeekLesson]:
+    """The classes' lessons on the days (not cancelled; a subgroup's only while the pupil was in it)."""
+    params = {
+        "pupil": pupil_id,
+        "schools": sorted({s.school_id for s in stays}),
+        "classes": sorted({s.class_id for s in stays}),
+        "first": first,
+        "last": last,
+    }
+    return [WeekLesson(*row) for row in await session.execute(_LESSONS, params)]
+
+
+async def week_marks(
+    session: AsyncSession, pupil_id: uuid.UUID, schools: Collection[uuid.UUID], first: date, last: date
+) -> list[WeekMark]:
+    """The pupil's live marks in the schools' lessons of the days, oldest first."""
+    params = {"pupil": pupil_id, "schools": sorted(schools), "first": first, "last": last}
+    return [WeekMark(*row) for row in await session.execute(_MARKS, params)]
