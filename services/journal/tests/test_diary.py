@@ -14,7 +14,7 @@ from openpyxl import load_workbook
 
 from eschool.common.auth import Role
 from eschool.common.db import utcnow
-from eschool.common.events.contingent import GuardianUnlinkedV1
+from eschool.common.events.contingent import GuardianLinkedV1, GuardianUnlinkedV1
 from eschool.common.service import ServiceRuntime
 from eschool.common.testing.events import Deliver
 from eschool.common.testing.service import As
@@ -140,6 +140,26 @@ async def test_an_unlinked_guardian_loses_the_diary(
     assert (await api.get(path, params=START, headers=guardian(as_, w))).status_code == 404
     children = await api.get("/v1/diary/children", headers=guardian(as_, w))
     assert children.json() == []
+
+
+async def test_a_child_whose_class_has_not_arrived_yet_has_an_empty_week(
+    api: httpx.AsyncClient, as_: As, world: World, deliver: Deliver
+) -> None:
+    w, child, parent = world, uuid.uuid4(), uuid.uuid4()
+    # Contingent's link may arrive before the pupil's stay in a class: the diary is empty, not broken.
+    linked = GuardianLinkedV1(
+        guardian_person_id=parent,
+        pupil_person_id=child,
+        school_id=w.school,
+        kind="mother",
+        occurred_at=utcnow(),
+    )
+    await deliver(linked)
+    headers = as_(Role.guardian, w.school, person_id=parent)
+    for params in ({}, START):
+        response = await api.get(f"/v1/pupils/{child}/diary/week", params=params, headers=headers)
+        assert response.status_code == 200, response.text
+        assert [day["lessons"] for day in response.json()["days"]] == [[]] * 7
 
 
 async def test_the_term_summary_gives_the_average_and_the_forecast(
