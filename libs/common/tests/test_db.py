@@ -41,6 +41,22 @@ async def test_unit_of_work_without_commit_writes_nothing(db: Database) -> None:
     assert await count_things(db) == 1
 
 
+async def test_staged_rows_are_inserted_by_the_commit_only(db: Database) -> None:
+    table = Thing.__table__
+    async with db.uow() as uow:
+        uow.stage(table, {"thing_id": uuid.uuid4(), "name": "брошено"})
+    async with db.uow() as uow:
+        uow.stage(table, {"thing_id": uuid.uuid4(), "name": "откатено"})
+        await uow.rollback()
+        await uow.commit()
+    assert await count_things(db) == 0
+    async with db.uow() as uow:
+        uow.stage(table, {"thing_id": uuid.uuid4(), "name": "первая"})
+        uow.stage(table, {"thing_id": uuid.uuid4(), "name": "вторая"})
+        await uow.commit()
+    assert await count_things(db) == 2
+
+
 async def test_keyset_pages_cover_every_row_once_even_while_rows_are_added(db: Database) -> None:
     names = [f"thing {i:03}" for i in range(25)]
     async with db.uow() as uow:

@@ -3,13 +3,21 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from functools import cache
 from types import TracebackType
-from typing import TYPE_CHECKING, Self
+from typing import TYPE_CHECKING, Any, Self
 
+from sqlalchemy import Insert, Table, insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 if TYPE_CHECKING:
     from eschool.common.bus.outbox import Outbox
+
+
+@cache
+def _insert_into(table: Table) -> Insert:
+    # Built once per table: a statement object keeps its compiled form's cache key.
+    return insert(table)
 
 
 class UnitOfWork:
@@ -29,6 +37,7 @@ class UnitOfWork:
         self._source = source
         self._after_outbox_commit = after_outbox_commit
         self.committed = False
+        self._staged: dict[Table, list[dict[str, Any]]] = {}
 
     async def __aenter__(self) -> Self:
         from eschool.common.bus.outbox import Outbox
@@ -36,6 +45,7 @@ class UnitOfWork:
         self.session = self._sessions()
         self.outbox = Outbox(self.session, source=self._source)
         self.committed = False
+        self._staged = {}
         return self
 
     async def __aexit__(
@@ -47,10 +57,20 @@ class UnitOfWork:
         # close() rolls back whatever was not committed, yet keeps what was read usable (detached, not
         # expired), so a read-only use case can return the objects it loaded.
         self.outbox.clear()
+        self._staged.clear()
         await self.session.close()
 
+    def stage(self, table: Table, row: dict[str, Any]) -> None:
+        """Queue a row that nothing reads back before the commit (an audit row): the commit inserts each
+        table's rows in one statement, without the ORM's bookkeeping of an object per row. Every row of
+        a table names the same columns."""
+        self._staged.setdefault(table, []).append(row)
+
     async def commit(self) -> None:
-        """Write pending outbox rows, commit, then wake the relay if events were written."""
+        """Write staged and pending outbox rows, commit, then wake the relay if events were written."""
+        staged, self._staged = self._staged, {}
+        for table, rows in staged.items():
+            await self.session.execute(_insert_into(table), rows)
         had_events = await self.outbox.flush()
         await self.session.commit()
         self.committed = True
@@ -61,4 +81,5 @@ class UnitOfWork:
     async def rollback(self) -> None:
         """Discard everything done in this unit of work so far."""
         self.outbox.clear()
+        self._staged.clear()
         await self.session.rollback()

@@ -1,5 +1,6 @@
 """The one statement every lesson's read and write opens with: the lesson, its class and term, its active
-substitute, whether its school's year is archived, the school's time zone and the subject's scale.
+substitute, whether its school's year is archived, the school's time zone, the subject's scale and how
+many files its homework has.
 
 A teacher's mark is the journal's commonest write; asking these one by one cost seven round trips and as
 many statements built in Python. The statements are built once, at import (a statement object keeps its
@@ -12,12 +13,12 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 
-from sqlalchemy import bindparam, exists, select
+from sqlalchemy import bindparam, exists, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from eschool.journal.db.archive import JournalArchive
 from eschool.journal.db.models import OrgUnitState, SchoolClass
-from eschool.journal.db.records import SubjectScale
+from eschool.journal.db.records import HomeworkAttachment, SubjectScale
 from eschool.journal.db.schedule import Lesson, Substitution, Term
 
 # The substitute teaching the lesson now (the newest, should there be two).
@@ -38,8 +39,14 @@ _SCALE = (
     .where(SubjectScale.school_id == Lesson.school_id, SubjectScale.subject_id == Lesson.subject_id)
     .scalar_subquery()
 )
+_FILES = (
+    select(func.count())
+    .where(HomeworkAttachment.school_id == Lesson.school_id, HomeworkAttachment.lesson_id == Lesson.lesson_id)
+    .where(HomeworkAttachment.deleted_at.is_(None))
+    .scalar_subquery()
+)
 _SCOPE = (
-    select(Lesson, SchoolClass, Term, _SUBSTITUTE, _ARCHIVED, _ZONE, _SCALE)
+    select(Lesson, SchoolClass, Term, _SUBSTITUTE, _ARCHIVED, _ZONE, _SCALE, _FILES)
     .join(SchoolClass, SchoolClass.class_id == Lesson.class_id)
     .outerjoin(Term, Term.term_id == Lesson.term_id)
     .where(Lesson.lesson_id == bindparam("lesson_id"))
@@ -58,6 +65,7 @@ class LessonFacts:
     archived: bool
     time_zone: str | None
     subject_scale: str | None
+    attachments: int
 
 
 async def lesson_facts(session: AsyncSession, lesson_id: uuid.UUID, *, hold: bool) -> LessonFacts | None:
@@ -67,5 +75,5 @@ async def lesson_facts(session: AsyncSession, lesson_id: uuid.UUID, *, hold: boo
     row = result.first()
     if row is None:
         return None
-    lesson, school_class, term, substitute, archived, zone, scale = row
-    return LessonFacts(lesson, school_class, term, substitute, bool(archived), zone, scale)
+    lesson, school_class, term, substitute, archived, zone, scale, files = row
+    return LessonFacts(lesson, school_class, term, substitute, bool(archived), zone, scale, int(files or 0))

@@ -40,23 +40,24 @@ def add_audit(
     reason: str | None = None,
 ) -> None:
     """Write one audit row of a change (in the change's own transaction)."""
-    row = JournalAudit(
-        audit_id=uuid.uuid4(),
-        school_id=school_id,
-        entity=entity,
-        entity_id=entity_id,
-        lesson_id=lesson_id,
-        pupil_person_id=pupil_id,
-        action=action,
-        old=old,
-        new=new,
-        reason=reason,
-        actor_user_id=actor.user_id,
-        actor_person_id=actor.person_id,
-        actor_client_id=actor.client_id,
-        at=utcnow(),
-    )
-    uow.session.add(row)
+    row = {
+        "audit_id": uuid.uuid4(),
+        "school_id": school_id,
+        "entity": entity,
+        "entity_id": entity_id,
+        "lesson_id": lesson_id,
+        "pupil_person_id": pupil_id,
+        "action": action,
+        "old": old,
+        "new": new,
+        "reason": reason,
+        "actor_user_id": actor.user_id,
+        "actor_person_id": actor.person_id,
+        "actor_client_id": actor.client_id,
+        "at": utcnow(),
+    }
+    # Nothing reads an audit row back in its own transaction: staged, the commit inserts them together.
+    uow.stage(JournalAudit.__table__, row)
 
 
 async def pupil_audit(

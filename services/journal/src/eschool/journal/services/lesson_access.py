@@ -53,6 +53,7 @@ class LessonScope:
     # Read with the lesson when it was opened (``lesson_facts``); None: not read yet, or not set.
     time_zone: str | None = None
     subject_scale: str | None = None
+    attachments: int = 0
     facts_read: bool = False
 
     @property
@@ -150,6 +151,7 @@ async def open_lesson(
         facts.archived,
         facts.time_zone,
         facts.subject_scale,
+        facts.attachments,
         facts_read=True,
     )
     if writes(scope):

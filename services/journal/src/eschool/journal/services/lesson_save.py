@@ -108,7 +108,7 @@ async def write_record(uow: UnitOfWork, scope: LessonScope, form: RecordForm) ->
         old=old,
         new=_state(record),
     )
-    attachments = await records.attachment_count(lesson.lesson_id)
+    attachments = scope.attachments if scope.facts_read else await records.attachment_count(lesson.lesson_id)
     uow.outbox.add(
         conducted_event(lesson, record, attachments), subject=lesson.lesson_id, school_id=lesson.school_id
     )
