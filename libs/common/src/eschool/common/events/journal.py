@@ -45,10 +45,9 @@ class LessonConductedV1(Event):
     occurred_at: datetime
 
 
-class MarkFacts(Event):
-    """What every mark event says of the mark (a base: not an event of its own)."""
+class PupilLessonFacts(Event):
+    """What every event of a pupil's entry in a lesson says of it (a base: not an event of its own)."""
 
-    mark_id: uuid.UUID
     school_id: uuid.UUID
     lesson_id: uuid.UUID
     pupil_person_id: uuid.UUID
@@ -58,6 +57,12 @@ class MarkFacts(Event):
     lesson_on: date
     version: int = Field(ge=1)
     occurred_at: datetime
+
+
+class MarkFacts(PupilLessonFacts):
+    """What every mark event says of the mark (a base: not an event of its own)."""
+
+    mark_id: uuid.UUID
 
 
 class MarkRecordedV1(MarkFacts):
@@ -89,18 +94,8 @@ class MarkDeletedV1(MarkFacts):
     event_type = "journal.mark.deleted.v1"
 
 
-class AttendanceFacts(Event):
+class AttendanceFacts(PupilLessonFacts):
     """What every attendance event says (a base: not an event of its own)."""
-
-    school_id: uuid.UUID
-    lesson_id: uuid.UUID
-    pupil_person_id: uuid.UUID
-    class_id: uuid.UUID
-    subject_id: uuid.UUID
-    term_id: uuid.UUID
-    lesson_on: date
-    version: int = Field(ge=1)
-    occurred_at: datetime
 
 
 class AttendanceRecordedV1(AttendanceFacts):
