@@ -18,8 +18,10 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel
-from sqlalchemy import MetaData, Table
+from sqlalchemy import MetaData, Table, Uuid
+from sqlalchemy.orm import Mapped, mapped_column
 
+from eschool.common.db.base import UtcDateTime
 from eschool.common.db.class_stays import ClassStays
 from eschool.common.db.person_names import keep_name, kept_name
 from eschool.common.db.projection import upsert_newer
@@ -51,6 +53,16 @@ if TYPE_CHECKING:
 def columns(data: BaseModel, table: Table) -> dict[str, Any]:
     """The fields of an event (or its part) the table has columns for (a v1 may gain others)."""
     return data.model_dump(include=set(table.columns.keys()) - {"source_version"})
+
+
+class ClassTeacherNode:
+    """The columns of a class's class teacher (mix into a service's model of table ``class_teacher``): its
+    own row and version, so a late class card does not take back a newer assignment (None: none)."""
+
+    class_id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
+    school_id: Mapped[uuid.UUID] = mapped_column(Uuid)
+    person_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
+    source_version: Mapped[datetime] = mapped_column(UtcDateTime)
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from collections.abc import Collection
 from datetime import datetime
 from uuid import UUID
 
-from sqlalchemy import String, Table, Uuid, select
+from sqlalchemy import Boolean, String, Table, Uuid, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -26,6 +26,16 @@ class OrgUnitNode:
     org_unit_id: Mapped[UUID] = mapped_column(Uuid, primary_key=True)
     kind: Mapped[str] = mapped_column(String(20))
     parent_id: Mapped[UUID | None] = mapped_column(Uuid, index=True)
+    source_version: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class OrgUnitStateNode:
+    """The columns of a unit's projected state (mix into a service's model of table ``org_unit_state``):
+    its time zone and whether it is closed, as contingent last said."""
+
+    org_unit_id: Mapped[UUID] = mapped_column(Uuid, primary_key=True)
+    time_zone: Mapped[str | None] = mapped_column(String(64))
+    closed: Mapped[bool] = mapped_column(Boolean)
     source_version: Mapped[datetime] = mapped_column(UtcDateTime)
 
 

@@ -17,7 +17,8 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from eschool.common.db import make_metadata
 from eschool.common.db.base import UtcDateTime
 from eschool.common.db.class_stays import ClassStayNode
-from eschool.common.db.org_tree import OrgUnitNode
+from eschool.common.db.contingent_projection import ClassTeacherNode
+from eschool.common.db.org_tree import OrgUnitNode, OrgUnitStateNode
 from eschool.common.db.person_names import PersonNameNode
 from eschool.common.db.staff import StaffMemberNode
 from eschool.common.db.subgroups import SubgroupMembershipNode, SubgroupNode
@@ -33,15 +34,10 @@ class OrgUnit(OrgUnitNode, Base):
     __tablename__ = "org_unit"
 
 
-class OrgUnitState(Base):
+class OrgUnitState(OrgUnitStateNode, Base):
     """A unit's time zone and whether it is closed, as contingent last said."""
 
     __tablename__ = "org_unit_state"
-
-    org_unit_id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
-    time_zone: Mapped[str | None] = mapped_column(String(64))
-    closed: Mapped[bool] = mapped_column(Boolean)
-    source_version: Mapped[datetime] = mapped_column(UtcDateTime)
 
 
 class SchoolClass(Base):
@@ -64,16 +60,11 @@ class SchoolClass(Base):
         return f"{self.grade} {self.letter}"
 
 
-class ClassTeacher(Base):
+class ClassTeacher(ClassTeacherNode, Base):
     """A class's class teacher (its own row and version: the assignment may arrive before the card)."""
 
     __tablename__ = "class_teacher"
     __table_args__ = (Index("ix_class_teacher_school_id_person_id", "school_id", "person_id"),)
-
-    class_id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
-    school_id: Mapped[uuid.UUID] = mapped_column(Uuid)
-    person_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
-    source_version: Mapped[datetime] = mapped_column(UtcDateTime)
 
 
 class ClassStay(ClassStayNode, Base):

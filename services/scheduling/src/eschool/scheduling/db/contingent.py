@@ -16,6 +16,7 @@ from sqlalchemy import Index, Integer, SmallInteger, String, Uuid
 from sqlalchemy.orm import Mapped, mapped_column
 
 from eschool.common.db.base import UtcDateTime
+from eschool.common.db.contingent_projection import ClassTeacherNode
 from eschool.common.db.staff import StaffMemberNode
 from eschool.common.db.subgroups import SubgroupMembershipNode, SubgroupNode
 from eschool.scheduling.db.models import Base
@@ -41,15 +42,10 @@ class SchoolClass(Base):
     source_version: Mapped[datetime] = mapped_column(UtcDateTime)
 
 
-class ClassTeacher(Base):
+class ClassTeacher(ClassTeacherNode, Base):
     """A class's class teacher (None: none), as the newest card or assignment said."""
 
     __tablename__ = "class_teacher"
-
-    class_id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
-    school_id: Mapped[uuid.UUID] = mapped_column(Uuid)
-    person_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
-    source_version: Mapped[datetime] = mapped_column(UtcDateTime)
 
 
 class Subgroup(SubgroupNode, Base):

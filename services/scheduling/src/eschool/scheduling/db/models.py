@@ -11,12 +11,12 @@ from __future__ import annotations
 import uuid
 from datetime import date, datetime
 
-from sqlalchemy import Boolean, Date, String, Uuid
+from sqlalchemy import Date, String, Uuid
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from eschool.common.db import make_metadata
 from eschool.common.db.base import UtcDateTime
-from eschool.common.db.org_tree import OrgUnitNode
+from eschool.common.db.org_tree import OrgUnitNode, OrgUnitStateNode
 
 
 class Base(DeclarativeBase):
@@ -29,15 +29,10 @@ class OrgUnit(OrgUnitNode, Base):
     __tablename__ = "org_unit"
 
 
-class OrgUnitState(Base):
+class OrgUnitState(OrgUnitStateNode, Base):
     """A unit's time zone and whether it is closed, as contingent last said."""
 
     __tablename__ = "org_unit_state"
-
-    org_unit_id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
-    time_zone: Mapped[str | None] = mapped_column(String(64))
-    closed: Mapped[bool] = mapped_column(Boolean)
-    source_version: Mapped[datetime] = mapped_column(UtcDateTime)
 
 
 class AcademicYear(Base):
