@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import AsyncIterator, Callable
+from datetime import date
 from typing import Any
 
 import httpx
@@ -15,6 +16,7 @@ from sqlalchemy import select
 from eschool.common.auth import Role
 from eschool.common.bus.memory import MemoryTransport
 from eschool.common.bus.tables import outbox_message
+from eschool.common.db import today_in_zone
 from eschool.common.service import ServiceRuntime
 from eschool.common.testing.auth import TestIdentity
 from eschool.common.testing.events import Deliver, deliverer
@@ -22,6 +24,14 @@ from eschool.contingent.app import service
 from eschool.contingent.settings import ContingentSettings
 
 SNILS_KEY = "snils-key-shared-with-identity"
+# The zone of every school the tests make (the region's default). A school's today is its own: after
+# 21:00 UTC it is already tomorrow in Moscow, and dates the tests send must be the school's.
+SCHOOL_ZONE = "Europe/Moscow"
+
+
+def school_today() -> date:
+    """Today in the tests' schools."""
+    return today_in_zone(SCHOOL_ZONE)
 
 
 @pytest_asyncio.fixture

@@ -15,7 +15,6 @@ from sqlalchemy import func, select
 
 from eschool.common.bus.memory import MemoryTransport
 from eschool.common.bus.tables import outbox_message
-from eschool.common.db import today_in_zone
 from eschool.common.demo import MUNICIPALITY_ID, REGION_ID, SCHOOL_ID
 from eschool.common.service import ServiceRuntime
 from eschool.contingent.app import service
@@ -36,11 +35,9 @@ from eschool.contingent.demo_people import (
 )
 from eschool.contingent.settings import ContingentSettings
 
-from .conftest import published
+from .conftest import published, school_today
 
 # The test schools' zone (the region's default): near midnight UTC their today is a day ahead.
-SCHOOL_ZONE = "Europe/Moscow"
-
 TABLES = (
     Person,
     PupilEnrolment,
@@ -203,7 +200,7 @@ async def test_the_demo_accounts_people_are_where_identity_says(
 
 async def test_no_snils_appears_in_clear_in_the_outbox(demo: tuple[dict[str, int], ServiceRuntime]) -> None:
     _, runtime = demo
-    first_year = int(school_year_of(today_in_zone(SCHOOL_ZONE))[:4])
+    first_year = int(school_year_of(school_today())[:4])
     numbers = {person.snils for person in fixed_people(first_year)}
     for school_no in range(1, len(DEMO_SCHOOLS) + 1):
         numbers |= {plan.form.snils for plan in school_staff(school_no, CLASSES) if plan.form.snils}

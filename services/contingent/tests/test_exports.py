@@ -13,12 +13,11 @@ import httpx
 import openpyxl
 
 from eschool.common.auth import Role
-from eschool.common.db import today_in_zone
 from eschool.common.service import ServiceRuntime
 from eschool.common.xlsx import XLSX_MEDIA_TYPE
 
 from . import test_pupils
-from .conftest import As
+from .conftest import As, school_today
 from .test_pupils import School, enrolled, snils_of, withdraw
 from .test_staff import TEACHER_SNILS, dismiss, hired, staff_of
 from .test_years import Tree, problem
@@ -126,7 +125,7 @@ async def test_the_staff_list_has_the_schools_working_staff(api: httpx.AsyncClie
     got = await api.get(f"{staff_of(school.school_id)}/export", headers=school.admin)
     [title, headers, *rows] = sheet_of(got)
     # The school's own today (Moscow, the region's default zone): near midnight UTC it is a day ahead.
-    today = today_in_zone("Europe/Moscow")
+    today = school_today()
     assert title == [f"school {school.school_id.hex[:6]}. Сотрудники на {today:%d.%m.%Y}"]
     assert headers == STAFF_HEADERS
     assert rows == [

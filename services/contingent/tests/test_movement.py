@@ -13,18 +13,15 @@ import httpx
 import pytest
 
 from eschool.common.auth import Role
-from eschool.common.db import today_in_zone
 from eschool.common.service import ServiceRuntime
 
 from . import test_pupils
-from .conftest import As, published
+from .conftest import As, published, school_today
 from .test_classes import add_class
 from .test_pupils import School, add_school_class, enrol, enrolled, pupil_form, snils_of
 from .test_years import problem
 
 # The test schools' zone (the region's default): near midnight UTC their today is a day ahead.
-SCHOOL_ZONE = "Europe/Moscow"
-
 # The pupils' tests' fixtures, shared.
 tree, school, school_b = test_pupils.tree, test_pupils.school, test_pupils.school_b
 
@@ -32,7 +29,7 @@ WITHDRAWN = "contingent.pupil.withdrawn.v1"
 TRANSFERRED = "contingent.pupil.transferred.v1"
 ARRIVED = "contingent.pupil.arrived.v1"
 ENROLLED = "contingent.pupil.enrolled.v1"
-TODAY = today_in_zone(SCHOOL_ZONE)
+TODAY = school_today()
 
 
 def order(number: str = "77-в", on: date | None = None) -> dict[str, Any]:

@@ -16,12 +16,11 @@ from sqlalchemy import func, select
 
 from eschool.common.auth import Role
 from eschool.common.bus.tables import outbox_message
-from eschool.common.db import today_in_zone
 from eschool.common.service import ServiceRuntime
 from eschool.contingent.db.people import Person, PupilEnrolment
 from eschool.contingent.domain.pupil_import import XLSX_MEDIA_TYPE, import_row, read_workbook
 
-from .conftest import As, published
+from .conftest import As, published, school_today
 from .test_pupils import ENROLLED, School, add_school_class, enrol, pupil_form
 from .test_years import Tree, add_tree, problem
 
@@ -198,7 +197,7 @@ async def test_every_bad_row_is_reported_and_nothing_is_written(
     api: httpx.AsyncClient, contingent: ServiceRuntime, school: School
 ) -> None:
     # Tomorrow at the school (Moscow, the region's default zone), a day ahead of UTC near midnight.
-    tomorrow = f"{today_in_zone('Europe/Moscow') + timedelta(days=1):%d.%m.%Y}"
+    tomorrow = f"{school_today() + timedelta(days=1):%d.%m.%Y}"
     content = workbook(
         seed_row(school, "1"),
         seed_row(school, "2", born="31.02.2015"),

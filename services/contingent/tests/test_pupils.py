@@ -20,7 +20,6 @@ import structlog
 from sqlalchemy import select, update
 
 from eschool.common.auth import Role
-from eschool.common.db import today_in_zone
 from eschool.common.logging import configure_logging
 from eschool.common.service import ServiceRuntime
 from eschool.common.snils import snils_checksum
@@ -39,13 +38,11 @@ from eschool.contingent.domain.people import (
     parse_sex,
 )
 
-from .conftest import As, published
+from .conftest import As, published, school_today
 from .test_classes import add_class
 from .test_years import Tree, add_tree, problem
 
 # The test schools' zone (the region's default): near midnight UTC their today is a day ahead.
-SCHOOL_ZONE = "Europe/Moscow"
-
 ENROLLED = "contingent.pupil.enrolled.v1"
 
 
@@ -72,7 +69,7 @@ async def add_school_class(
 ) -> School:
     """A class «5 <letter>» of the school's current academic year (set up if it is not yet)."""
     admin = as_(Role.school_admin, school_id)
-    today = today_in_zone(SCHOOL_ZONE)
+    today = school_today()
     first = today.year if today.month >= 9 else today.year - 1
     years = f"/v1/schools/{school_id}/academic-years"
     await api.post(years, json={"name": f"{first}/{first + 1}"}, headers=admin)
@@ -289,7 +286,7 @@ async def test_bad_forms_name_every_field(
     bad_snils = await enrol(api, school.class_id, school.admin, pupil_form(school, snils="112-233-445 96"))
     assert problem(bad_snils) == (422, "invalid_snils", ["body.snils"])
     assert "112" not in bad_snils.text
-    tomorrow = str(today_in_zone(SCHOOL_ZONE) + timedelta(days=1))
+    tomorrow = str(school_today() + timedelta(days=1))
     form = pupil_form(school, last_name=" ", sex="x", birth_date=tomorrow, enrolled_on="2001-09-01")
     many = await enrol(
         api, school.class_id, school.admin, form | {"order": {"number": "1", "date": tomorrow}}

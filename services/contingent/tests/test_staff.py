@@ -15,20 +15,17 @@ import pytest
 from sqlalchemy import func, select, update
 
 from eschool.common.auth import Role
-from eschool.common.db import today_in_zone
 from eschool.common.service import ServiceRuntime
 from eschool.common.snils import snils_hash
 from eschool.contingent.db.models import SchoolClass
 from eschool.contingent.db.people import Person
 
 from . import test_pupils
-from .conftest import SNILS_KEY, As, published
+from .conftest import SNILS_KEY, As, published, school_today
 from .test_pupils import School, add_school_class, snils_of
 from .test_years import Tree, problem
 
 # The test schools' zone (the region's default): near midnight UTC their today is a day ahead.
-SCHOOL_ZONE = "Europe/Moscow"
-
 # The pupils' tests' fixtures, shared.
 tree, school, school_b, debug_logs = (
     test_pupils.tree,
@@ -40,7 +37,7 @@ tree, school, school_b, debug_logs = (
 HIRED = "contingent.staff.hired.v1"
 DISMISSED = "contingent.staff.dismissed.v1"
 TEACHER_SNILS = snils_of("112233445")
-YESTERDAY = str(today_in_zone(SCHOOL_ZONE) - timedelta(days=1))
+YESTERDAY = str(school_today() - timedelta(days=1))
 
 
 def teacher(**changes: Any) -> dict[str, Any]:
@@ -193,7 +190,7 @@ async def test_dismissal_is_announced_and_kept_in_the_register(
     early = await dismiss(api, employment, school.admin, dismissed_on="2020-08-31")
     assert problem(early) == (422, "dismissed_before_hired", ["body.dismissed_on"])
     future = await dismiss(
-        api, employment, school.admin, dismissed_on=str(today_in_zone(SCHOOL_ZONE) + timedelta(days=2))
+        api, employment, school.admin, dismissed_on=str(school_today() + timedelta(days=2))
     )
     assert problem(future) == (422, "dismissed_on_in_future", ["body.dismissed_on"])
     dismissed = await dismiss(api, employment, school.admin, reason=" по собственному  желанию ")

@@ -12,7 +12,6 @@ import httpx
 import pytest
 
 from eschool.common.auth import Role
-from eschool.common.db import today_in_zone
 from eschool.common.events.scheduling import TermDates, TermSchemeSavedV1
 from eschool.common.service import ServiceRuntime
 from eschool.common.testing.events import Deliver
@@ -20,18 +19,16 @@ from eschool.contingent.domain.classes import Violation
 from eschool.contingent.domain.subgroups import Change, Term, change_of, check_boundary, term_inside
 
 from . import test_pupils
-from .conftest import As, published
+from .conftest import As, published, school_today
 from .test_pupils import School, add_school_class, enrolled
 from .test_years import problem
 
 # The test schools' zone (the region's default): near midnight UTC their today is a day ahead.
-SCHOOL_ZONE = "Europe/Moscow"
-
 tree, school, school_b = test_pupils.tree, test_pupils.school, test_pupils.school_b
 
 SAVED = "contingent.subgroup.saved.v1"
 CHANGED = "contingent.subgroup.membership_changed.v1"
-YESTERDAY = today_in_zone(SCHOOL_ZONE) - timedelta(days=1)
+YESTERDAY = school_today() - timedelta(days=1)
 
 
 def code_of(response: httpx.Response) -> tuple[int, str]:
@@ -166,9 +163,7 @@ async def test_the_class_teacher_divides_the_class_and_a_retry_changes_nothing(
     assert first.json() == {"joined": 2, "moved": 0, "unchanged": 0}, first.text
     again = await place(api, group, teacher, *pupils, **start)
     assert again.json() == {"joined": 0, "moved": 0, "unchanged": 2}
-    assert await division(api, school, today_in_zone(SCHOOL_ZONE), school.admin) == {
-        "1 группа": sorted(pupils)
-    }
+    assert await division(api, school, school_today(), school.admin) == {"1 группа": sorted(pupils)}
     assert await division(api, school, school.starts_on - timedelta(days=1), school.admin) == {"1 группа": []}
     events = await published(contingent, CHANGED)
     assert sorted(e["data"]["person_id"] for e in events) == sorted(pupils)
@@ -304,7 +299,7 @@ async def test_leaving_the_class_ends_the_stays(
     ]
     await place(api, group, school.admin, staying, leaving, moving, effective_on=str(school.starts_on))
     other = await add_school_class(api, school.tree, as_, school.school_id, "В")
-    today = today_in_zone(SCHOOL_ZONE)
+    today = school_today()
     transfer = {"to_class_id": other.class_id, "transferred_on": str(today), "order": order("30-п")}
     assert (
         await api.post(f"/v1/pupils/{moving}/transfer", json=transfer, headers=school.admin)
