@@ -309,12 +309,23 @@ def _scheduling(w: World, at: datetime) -> list:
     return [*subjects, scheme, *scheduled]
 
 
+def term_closed(w: World, number: int = 1, at: datetime | None = None) -> TermClosedV1:
+    """Scheduling's closing of the world's first or second term."""
+    term_id, (starts_on, ends_on) = (w.term_1, TERM_1) if number == 1 else (w.term_2, TERM_2)
+    ids = {"term_id": term_id, "term_scheme_id": w.scheme, "school_id": w.school, "academic_year_id": w.year}
+    return TermClosedV1(
+        **ids,
+        number=number,
+        name=f"{number} четверть",
+        starts_on=starts_on,
+        ends_on=ends_on,
+        occurred_at=at or utcnow(),
+    )
+
+
 def term_1_closed(w: World, at: datetime | None = None) -> TermClosedV1:
     """Scheduling's closing of the first term."""
-    ids = {"term_id": w.term_1, "term_scheme_id": w.scheme, "school_id": w.school, "academic_year_id": w.year}
-    return TermClosedV1(
-        **ids, number=1, name="1 четверть", starts_on=TERM_1[0], ends_on=TERM_1[1], occurred_at=at or utcnow()
-    )
+    return term_closed(w, 1, at)
 
 
 def term_1_reopened(w: World, at: datetime | None = None) -> TermReopenedV1:

@@ -12,26 +12,16 @@ import httpx
 from openpyxl import load_workbook
 
 from eschool.common.auth import Role
-from eschool.common.db import utcnow
-from eschool.common.events.scheduling import TermClosedV1
 from eschool.common.service import ServiceRuntime
 from eschool.common.testing.events import Deliver
 from eschool.common.testing.service import As, published
 
 from .diary_helpers import put_absence, put_mark, put_record
 from .journal_helpers import give_mark, mark_body, reopen_term_1, work_types
-from .journal_world import MATHS_DAYS, TERM_2, World, term_1_closed
+from .journal_world import MATHS_DAYS, World, term_1_closed, term_closed
 from .term_helpers import director, teacher, term_body, term_marks_url
 
 ARCHIVED = "journal.journal.archived.v1"
-
-
-def term_2_closed(w: World) -> TermClosedV1:
-    """Scheduling's closing of the second term."""
-    ids = {"term_id": w.term_2, "term_scheme_id": w.scheme, "school_id": w.school, "academic_year_id": w.year}
-    return TermClosedV1(
-        **ids, number=2, name="2 четверть", starts_on=TERM_2[0], ends_on=TERM_2[1], occurred_at=utcnow()
-    )
 
 
 def archive_url(w: World, school: uuid.UUID | None = None, year: uuid.UUID | None = None) -> str:
@@ -60,7 +50,7 @@ async def fill_year(journal: ServiceRuntime, api: httpx.AsyncClient, as_: As, w:
 
 async def close_year(deliver: Deliver, w: World) -> None:
     """Scheduling closes both terms of the year."""
-    await deliver(term_1_closed(w), term_2_closed(w))
+    await deliver(term_1_closed(w), term_closed(w, 2))
 
 
 async def archived_year(
