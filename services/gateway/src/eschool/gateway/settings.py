@@ -27,6 +27,8 @@ class GatewaySettings(ProcessSettings):
     read_timeout_s: float = Field(default=30.0, gt=0, le=600)
     max_connections: int = Field(default=200, ge=1)
     max_keepalive_connections: int = Field(default=50, ge=0)
+    # Each upstream's connections are split over this many pools (the limits above are shared out).
+    pool_shards: int = Field(default=8, ge=1, le=64)
     # Identity's JWKS; by default read through the identity upstream at /v1/jwks.json.
     jwks_url: str | None = None
     jwks_cache_ttl_s: float = Field(default=600, gt=0)
