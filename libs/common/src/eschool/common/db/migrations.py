@@ -10,7 +10,7 @@ A service's env.py::
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -47,10 +47,18 @@ def alembic_config(script_location: Path | str, url: str) -> Config:
     return config
 
 
+# The test plugin installs a shortcut here (``eschool.common.testing.templates``): a fresh, empty
+# database becomes a copy of one migrated once per session. It returns False to let the migration run.
+fresh_database_shortcut: Callable[[Path | str, str], bool] | None = None
+
+
 def upgrade(script_location: Path | str, url: str, revision: str = "heads") -> None:
     """Migrate the database to ``revision`` (blocking; runs its own event loop); by default to every
     head, so that two slices of a service written side by side may branch from the same revision until
     a merge revision joins them."""
+    shortcut = fresh_database_shortcut
+    if revision == "heads" and shortcut is not None and shortcut(script_location, url):
+        return
     command.upgrade(alembic_config(script_location, url), revision)
 
 

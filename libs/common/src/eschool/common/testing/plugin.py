@@ -28,8 +28,20 @@ def pg_server() -> Iterator[PostgresServer]:
         yield server
 
 
+@pytest.fixture(scope="session")
+def migrated_templates(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """A service's migrations run once per session and database kind: each test's fresh database is a
+    copy of the migrated template (``eschool.common.testing.templates``)."""
+    from eschool.common.db import migrations
+    from eschool.common.testing.templates import MigratedTemplates
+
+    migrations.fresh_database_shortcut = MigratedTemplates(tmp_path_factory.mktemp("templates")).materialize
+    yield
+    migrations.fresh_database_shortcut = None
+
+
 @pytest_asyncio.fixture(loop_scope="session")
-async def pg_url(pg_server: PostgresServer) -> AsyncIterator[str]:
+async def pg_url(pg_server: PostgresServer, migrated_templates: None) -> AsyncIterator[str]:
     """A fresh empty database for this test, as a SQLAlchemy asyncpg URL; dropped afterwards."""
     from eschool.common.testing import servers
 
@@ -87,7 +99,7 @@ def test_identity() -> TestIdentity:
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
-def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+def db_url(request: pytest.FixtureRequest, tmp_path: Path, migrated_templates: None) -> str:
     """A fresh database of each kind a service runs on: SQLite (embedded mode) and PostgreSQL."""
     if request.param == "sqlite":
         return f"sqlite+aiosqlite:///{tmp_path / 'service.db'}"
