@@ -18,10 +18,14 @@ setup: ## install uv (if missing) and every dependency of the workspace
 run: setup ## the whole system in one process (SQLite files under var/, in-process bus)
 	@$(RUN) python -m eschool.common.embedded
 
+# Test processes side by side (each with its own private servers); the end-to-end stacks run alone after.
+PYTEST_WORKERS ?= 2
+
 test: setup ## lint, contract drift, and every test on real PostgreSQL and RabbitMQ (started if absent)
 	@$(RUN) ruff check .
 	@$(RUN) ruff format --check .
-	@$(RUN) pytest
+	@$(RUN) pytest -n $(PYTEST_WORKERS) --ignore=tests/e2e
+	@$(RUN) pytest tests/e2e
 
 lint: setup ## ruff
 	@$(RUN) ruff check .
