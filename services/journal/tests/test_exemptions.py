@@ -45,6 +45,17 @@ async def test_an_exempted_pupil_gets_no_mark_until_the_exemption_is_withdrawn(
         await give_mark(api, pe, w.pe_lesson, mark_body(w.pupils[1], "5", kinds["answer"]))
     ).status_code == 201
     assert all(REASON not in str(e) for e in await published(journal))
+    # Who granted and withdrew it, for which subject and days, is in the pupil's audit; the reason is not.
+    audit = await api.get(
+        f"/v1/pupils/{w.pupils[1]}/audit", params={"school_id": str(w.school)}, headers=teacher(as_, w)
+    )
+    entries = [i for i in audit.json()["items"] if i["entity"] == "exemption"]
+    assert [(i["action"], i["actor_person_id"]) for i in entries] == [
+        ("withdrawn", str(w.maths_teacher)),
+        ("granted", str(w.maths_teacher)),
+    ]
+    assert entries[1]["new"] == {"subject_id": str(w.pe), "from_on": str(PE_DAY), "until_on": None}
+    assert REASON not in audit.text
 
 
 async def test_exemptions_are_kept_by_the_class_teacher_and_the_administration_only(

@@ -17,7 +17,8 @@ from eschool.journal.services.audit import lesson_audit, pupil_audit
 
 
 class AuditRead(BaseModel):
-    """One change: of what (``entity``: mark, attendance, lesson_record), old and new, who, when, why."""
+    """One change: of what (``entity``: mark, attendance, lesson_record, term_mark, attachment,
+    exemption), old and new, who, when, why."""
 
     model_config = ConfigDict(from_attributes=True)
 

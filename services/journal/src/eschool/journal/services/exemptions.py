@@ -1,6 +1,7 @@
 """Exemptions: a pupil freed from a subject's marks for a while (e.g. from physical education on a
-doctor's note). The school's administration or the pupil's class teacher grants and withdraws them; the
-reason is health data: it stays in this table, never in an event, a log line or the audit.
+doctor's note). The school's administration or the pupil's class teacher grants and withdraws them, and
+the audit keeps who did it, when, for which subject and days; the reason is health data: it stays in this
+table, never in an event, a log line or the audit.
 """
 
 from __future__ import annotations
@@ -8,6 +9,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from eschool.common.auth import Principal
 from eschool.common.db import UnitOfWork, utcnow
@@ -15,6 +17,7 @@ from eschool.common.errors import FieldError, forbidden, not_found, unprocessabl
 from eschool.journal.db.journal_queries import JournalRecords
 from eschool.journal.db.projection_queries import Projections
 from eschool.journal.db.records import Exemption
+from eschool.journal.services.audit import add_audit
 from eschool.journal.services.lesson_access import ADMINISTRATION, administers, in_school, teaches_pupil
 
 
@@ -74,8 +77,34 @@ async def grant_exemption(
         created_at=utcnow(),
     )
     uow.session.add(row)
+    _audit(uow, actor, row, "granted", None, _state(row))
     await uow.commit()
     return row
+
+
+def _state(row: Exemption) -> dict[str, Any]:
+    """What the audit keeps of an exemption: the subject and the days, not the reason."""
+    until = row.until_on
+    return {
+        "subject_id": str(row.subject_id),
+        "from_on": row.from_on.isoformat(),
+        "until_on": None if until is None else until.isoformat(),
+    }
+
+
+def _audit(uow: UnitOfWork, actor: Principal, row: Exemption, action: str, old: Any, new: Any) -> None:
+    add_audit(
+        uow,
+        actor,
+        school_id=row.school_id,
+        entity="exemption",
+        entity_id=row.exemption_id,
+        lesson_id=None,
+        pupil_id=row.pupil_person_id,
+        action=action,
+        old=old,
+        new=new,
+    )
 
 
 async def withdraw_exemption(uow: UnitOfWork, exemption_id: uuid.UUID, *, actor: Principal) -> Exemption:
@@ -85,6 +114,7 @@ async def withdraw_exemption(uow: UnitOfWork, exemption_id: uuid.UUID, *, actor:
         raise not_found("exemption_not_found", "Освобождение не найдено")
     await _check(uow, actor, row.school_id, row.pupil_person_id, write=True)
     row.deleted_at = utcnow()
+    _audit(uow, actor, row, "withdrawn", _state(row), None)
     await uow.commit()
     return row
 
