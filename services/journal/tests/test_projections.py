@@ -396,6 +396,45 @@ async def test_planned_topics_keep_the_newest_and_survive_a_rescheduling(
     assert [x.planned_topic for x in kept] == ["Present Simple", None]
 
 
+async def test_planned_topics_that_come_before_their_lessons_wait_for_them(
+    journal: ServiceRuntime, world: World, deliver: Deliver
+) -> None:
+    w, at = world, utcnow()
+    new_lessons = [
+        lesson_data(
+            w, uuid.uuid4(), MATHS_DAYS[0] + timedelta(days=7 * i), subject=w.maths, teacher=w.maths_teacher
+        )
+        for i in (1, 2)
+    ]
+
+    def topics(titles: list[str], when: datetime) -> LessonTopicsChangedV1:
+        lessons = [
+            LessonTopic(lesson_id=x.lesson_id, number=n, title=t)
+            for n, (x, t) in enumerate(zip(new_lessons, titles, strict=True), start=1)
+        ]
+        return LessonTopicsChangedV1(
+            school_id=w.school, class_id=w.class_5a, subject_id=w.maths, lessons=lessons, occurred_at=when
+        )
+
+    # The topics come first (the lessons' event was retried), twice, and an older plan after them.
+    await twice(deliver, topics(["Дроби", "Проценты"], at))
+    await deliver(topics(["Старая тема", "Старая тема"], at - MINUTE))
+    scheduled = LessonsScheduledV1(
+        school_id=w.school,
+        class_id=w.class_5a,
+        term_id=w.term_1,
+        lessons=new_lessons,
+        occurred_at=at - MINUTE,
+    )
+    await twice(deliver, scheduled)
+    kept = [await lesson(journal, x.lesson_id) for x in new_lessons]
+    assert [x.planned_topic for x in kept] == ["Дроби", "Проценты"]
+    # Once taken, a topic no longer waits: a newer plan changes the lessons as usual.
+    await deliver(topics(["Дроби", "Проценты и доли"], at + MINUTE))
+    kept = [await lesson(journal, x.lesson_id) for x in new_lessons]
+    assert [x.planned_topic for x in kept] == ["Дроби", "Проценты и доли"]
+
+
 async def test_a_class_term_of_lessons_lands_at_once(
     journal: ServiceRuntime, world: World, deliver: Deliver
 ) -> None:

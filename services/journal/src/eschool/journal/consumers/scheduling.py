@@ -12,7 +12,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import bindparam, or_, update
+from sqlalchemy import bindparam, delete, or_, select, update
 
 from eschool.common.bus import ConsumerDefinition
 from eschool.common.db import UnitOfWork, upsert_newer
@@ -33,9 +33,10 @@ from eschool.common.events.scheduling import (
     TermSchemeSavedV1,
     TermStep,
 )
-from eschool.journal.db.schedule import Lesson, Subject, Substitution, Term
+from eschool.journal.db.schedule import Lesson, PendingTopic, Subject, Substitution, Term
 
 LESSONS = Lesson.__table__
+PENDING = PendingTopic.__table__
 TERMS = Term.__table__
 
 
@@ -96,18 +97,47 @@ async def on_lesson_cancelled(event: Envelope[LessonCancelledV1], uow: UnitOfWor
 
 
 async def on_lesson_topics_changed(event: Envelope[LessonTopicsChangedV1], uow: UnitOfWork) -> None:
-    """The planned topics of lessons, newest wins by ``topic_version``. Only lessons already kept take
-    theirs: scheduling announces topics after the lessons they fall on, in its outbox's order."""
-    at = event.data.occurred_at
-    older = or_(LESSONS.c.topic_version.is_(None), LESSONS.c.topic_version < at)
+    """The planned topics of lessons, newest wins by ``topic_version``. Scheduling announces topics
+    after the lessons they fall on, but a lessons event retried or taken by the other consumer may come
+    later: a topic of a lesson not kept yet waits for it (``pending_topic``)."""
+    data, at = event.data, event.data.occurred_at
+    topics = {t.lesson_id: t.title for t in data.lessons}
+    if not topics:
+        return
+    await _set_topics(uow, [(lesson_id, title, at) for lesson_id, title in topics.items()])
+    kept = set(await uow.session.scalars(select(LESSONS.c.lesson_id).where(LESSONS.c.lesson_id.in_(topics))))
+    waiting = [
+        {"lesson_id": lesson_id, "school_id": data.school_id, "title": title, "source_version": at}
+        for lesson_id, title in topics.items()
+        if lesson_id not in kept
+    ]
+    if waiting:
+        await upsert_newer(uow.session, PENDING, waiting, key=("lesson_id",))
+
+
+async def _set_topics(uow: UnitOfWork, topics: list[tuple[uuid.UUID, str | None, datetime]]) -> None:
+    """Each lesson's planned topic, where the lesson's is older."""
+    older = or_(LESSONS.c.topic_version.is_(None), LESSONS.c.topic_version < bindparam("topic_at"))
     stmt = (
         update(LESSONS)
         .where(LESSONS.c.lesson_id == bindparam("topic_lesson_id"), older)
-        .values(planned_topic=bindparam("topic_title"), topic_version=at)
+        .values(planned_topic=bindparam("topic_title"), topic_version=bindparam("topic_at"))
     )
-    topics = [{"topic_lesson_id": t.lesson_id, "topic_title": t.title} for t in event.data.lessons]
-    if topics:
-        await uow.session.execute(stmt, topics)
+    rows = [{"topic_lesson_id": i, "topic_title": title, "topic_at": at} for i, title, at in topics]
+    await uow.session.execute(stmt, rows)
+
+
+async def _take_waiting_topics(uow: UnitOfWork, lesson_ids: list[uuid.UUID]) -> None:
+    """Lessons just kept take the topics that came before them."""
+    found = await uow.session.execute(
+        select(PENDING.c.lesson_id, PENDING.c.title, PENDING.c.source_version).where(
+            PENDING.c.lesson_id.in_(lesson_ids)
+        )
+    )
+    waiting = [(row.lesson_id, row.title, row.source_version) for row in found]
+    if waiting:
+        await _set_topics(uow, waiting)
+        await uow.session.execute(delete(PENDING).where(PENDING.c.lesson_id.in_([w[0] for w in waiting])))
 
 
 async def on_substitution_assigned(event: Envelope[SubstitutionAssignedV1], uow: UnitOfWork) -> None:
@@ -126,6 +156,7 @@ async def on_substitution_removed(event: Envelope[SubstitutionRemovedV1], uow: U
 async def _keep_lessons(uow: UnitOfWork, lessons: list[LessonData], at: datetime, *, cancelled: bool) -> None:
     rows = [columns(lesson, LESSONS) | {"cancelled": cancelled, "source_version": at} for lesson in lessons]
     await upsert_newer(uow.session, LESSONS, rows, key=("lesson_id",))
+    await _take_waiting_topics(uow, [lesson.lesson_id for lesson in lessons])
 
 
 async def _substitution(

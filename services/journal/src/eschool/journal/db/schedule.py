@@ -77,6 +77,18 @@ class Lesson(Base):
     topic_version: Mapped[datetime | None] = mapped_column(UtcDateTime)
 
 
+class PendingTopic(Base):
+    """A planned topic that came before its lesson (a redelivered or retried lessons event, competing
+    consumers): kept, newest wins, until the lesson arrives and takes it."""
+
+    __tablename__ = "pending_topic"
+
+    lesson_id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
+    school_id: Mapped[uuid.UUID] = mapped_column(Uuid)
+    title: Mapped[str | None] = mapped_column(String(500))
+    source_version: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
 class Substitution(Base):
     """A substitute teaching a lesson in place of its teacher; ``removed`` once withdrawn."""
 
