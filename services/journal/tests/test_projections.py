@@ -21,6 +21,7 @@ from eschool.common.events.contingent import (
 )
 from eschool.common.events.scheduling import (
     LessonCancelledV1,
+    LessonData,
     LessonMovedV1,
     LessonsScheduledV1,
     LessonTopic,
@@ -356,6 +357,24 @@ async def test_a_transfer_moves_the_pupil_between_the_rosters_from_the_day(
     assert [s.class_id for s in stays] == [w.class_1a]
 
 
+def topics_of(
+    w: World, lessons: list[LessonData], titles: list[str | None], when: datetime
+) -> LessonTopicsChangedV1:
+    """Scheduling's planned topics of the lessons (all of one class, subject and subgroup)."""
+    first = lessons[0]
+    return LessonTopicsChangedV1(
+        school_id=w.school,
+        class_id=first.class_id,
+        subject_id=first.subject_id,
+        subgroup_id=first.subgroup_id,
+        lessons=[
+            LessonTopic(lesson_id=x.lesson_id, number=n if t else None, title=t)
+            for n, (x, t) in enumerate(zip(lessons, titles, strict=True), start=1)
+        ],
+        occurred_at=when,
+    )
+
+
 async def test_planned_topics_keep_the_newest_and_survive_a_rescheduling(
     journal: ServiceRuntime, world: World, deliver: Deliver
 ) -> None:
@@ -368,18 +387,7 @@ async def test_planned_topics_keep_the_newest_and_survive_a_rescheduling(
     ]
 
     def topics(titles: list[str | None], when: datetime) -> LessonTopicsChangedV1:
-        lessons = [
-            LessonTopic(lesson_id=x.lesson_id, number=1 if t else None, title=t)
-            for x, t in zip(english, titles, strict=True)
-        ]
-        return LessonTopicsChangedV1(
-            school_id=w.school,
-            class_id=w.class_5a,
-            subject_id=w.english,
-            subgroup_id=w.english_group,
-            lessons=lessons,
-            occurred_at=when,
-        )
+        return topics_of(w, english, titles, when)
 
     await deliver(topics(["Present Simple", None], at))
     await deliver(topics(["Alphabet", "Numbers"], at - MINUTE))
@@ -407,14 +415,8 @@ async def test_planned_topics_that_come_before_their_lessons_wait_for_them(
         for i in (1, 2)
     ]
 
-    def topics(titles: list[str], when: datetime) -> LessonTopicsChangedV1:
-        lessons = [
-            LessonTopic(lesson_id=x.lesson_id, number=n, title=t)
-            for n, (x, t) in enumerate(zip(new_lessons, titles, strict=True), start=1)
-        ]
-        return LessonTopicsChangedV1(
-            school_id=w.school, class_id=w.class_5a, subject_id=w.maths, lessons=lessons, occurred_at=when
-        )
+    def topics(titles: list[str | None], when: datetime) -> LessonTopicsChangedV1:
+        return topics_of(w, new_lessons, titles, when)
 
     # The topics come first (the lessons' event was retried), twice, and an older plan after them.
     await twice(deliver, topics(["Дроби", "Проценты"], at))
