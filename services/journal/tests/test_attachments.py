@@ -228,6 +228,26 @@ async def test_the_lessons_record_is_announced_again_with_the_count(
     assert [(e["version"], e["attachments"]) for e in announced] == [(1, 1), (2, 2), (3, 1)]
 
 
+async def test_an_upload_sent_again_under_its_key_is_one_file(
+    api: httpx.AsyncClient, as_: As, world: World, journal: ServiceRuntime
+) -> None:
+    w, lesson = world, world.maths_lessons[0]
+    keyed = {**teacher(as_, w), "Idempotency-Key": "upload-1"}
+    first = await upload(api, keyed, lesson, "a.pdf", b"%PDF-1.4 first")
+    again = await upload(api, keyed, lesson, "a.pdf", b"%PDF-1.4 first")
+    assert (first.status_code, again.status_code) == (201, 201), again.text
+    assert again.json()["attachment_id"] == first.json()["attachment_id"]
+    other = await upload(api, keyed, lesson, "a.pdf", b"%PDF-1.4 other bytes")
+    assert (other.status_code, other.json()["code"]) == (422, "idempotency_key_reused")
+    week = await api.get(
+        f"/v1/pupils/{w.pupils[0]}/diary/week",
+        params={"start": WEEK_OF_SEPTEMBER_8.isoformat()},
+        headers=as_(Role.guardian, w.school, person_id=w.guardian),
+    )
+    files = [f for day in week.json()["days"] for x in day["lessons"] for f in x["attachments"]]
+    assert [f["attachment_id"] for f in files] == [first.json()["attachment_id"]]
+
+
 async def test_first_grade_closed_term_cancelled_lesson_and_the_eleventh_file_are_refused(
     api: httpx.AsyncClient, as_: As, world: World, deliver: Deliver
 ) -> None:

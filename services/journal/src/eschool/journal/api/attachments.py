@@ -17,7 +17,7 @@ from eschool.common.auth import CurrentPrincipal
 from eschool.common.errors import Problem, unprocessable
 from eschool.common.http.request import database_of, settings_of
 from eschool.common.http.uploads import file_download
-from eschool.journal.api.deps import Stamp
+from eschool.journal.api.deps import IdempotencyKey, Stamp
 from eschool.journal.domain.file_types import ALLOWED, extension_of
 from eschool.journal.services.attachments import (
     DatabaseStore,
@@ -25,6 +25,7 @@ from eschool.journal.services.attachments import (
     attach_file,
     attachment_file,
     delete_attachment,
+    upload_retry,
 )
 from eschool.journal.settings import JournalSettings
 
@@ -64,13 +65,18 @@ def attachments_router() -> APIRouter:
         "/lessons/{lesson_id}/attachments", status_code=201, openapi_extra=_BODY, responses=_REFUSALS
     )
     async def post_attachment(
-        lesson_id: uuid.UUID, file_name: FileName, request: Request, actor: CurrentPrincipal
+        lesson_id: uuid.UUID,
+        file_name: FileName,
+        request: Request,
+        actor: CurrentPrincipal,
+        idempotency_key: IdempotencyKey = None,
     ) -> AttachmentRead:
         """Attach a file (pdf, doc, docx, xls, xlsx, odt, jpg, png) to the lesson's homework."""
         limit = settings_of(request, JournalSettings).attachment_max_bytes
         upload = Upload(file_name, await _limited_body(request, limit))
+        retry = upload_retry(idempotency_key, upload)
         async with database_of(request).uow() as uow:
-            row = await attach_file(uow, lesson_id, upload, actor=actor, store=_STORE)
+            row = await attach_file(uow, lesson_id, upload, actor=actor, store=_STORE, retry=retry)
             return AttachmentRead.model_validate(row)
 
     @router.get("/attachments/{attachment_id}", response_class=Response)

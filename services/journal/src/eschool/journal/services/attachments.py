@@ -17,6 +17,7 @@ from typing import Any, Protocol
 
 from eschool.common.auth import Principal, Role
 from eschool.common.db import UnitOfWork, utcnow
+from eschool.common.db.idempotency import request_hash
 from eschool.common.errors import FieldError, Problem, not_found, unprocessable
 from eschool.journal.db.journal_queries import JournalRecords
 from eschool.journal.db.projection_queries import Projections
@@ -24,7 +25,15 @@ from eschool.journal.db.records import HomeworkAttachment
 from eschool.journal.db.schedule import Lesson
 from eschool.journal.domain.file_types import RefusedFile, detect, display_name
 from eschool.journal.services.audit import add_audit
-from eschool.journal.services.lesson_access import LessonScope, check_open, open_lesson
+from eschool.journal.services.lesson_access import (
+    LessonScope,
+    Retry,
+    check_open,
+    open_lesson,
+    remember,
+    replayed,
+    request_scope,
+)
 from eschool.journal.services.lesson_save import conducted_event
 
 MAX_FILES = 10
@@ -73,11 +82,35 @@ def refused_type(detail: str) -> Problem:
     return Problem(415, "unsupported_file_type", detail, title="Неподдерживаемый формат", errors=errors)
 
 
+def upload_retry(key: str | None, upload: Upload) -> Retry | None:
+    """An upload's retry key with the digest of what it sends: the file's name and bytes."""
+    if key is None:
+        return None
+    return Retry(key, request_hash({"file_name": upload.file_name, "sha256": _digest(upload.content)}))
+
+
+def _digest(content: bytes) -> str:
+    return hashlib.sha256(content).hexdigest()
+
+
 async def attach_file(
-    uow: UnitOfWork, lesson_id: uuid.UUID, upload: Upload, *, actor: Principal, store: AttachmentStore
+    uow: UnitOfWork,
+    lesson_id: uuid.UUID,
+    upload: Upload,
+    *,
+    actor: Principal,
+    store: AttachmentStore,
+    retry: Retry | None = None,
 ) -> HomeworkAttachment:
-    """Attach a file to the lesson's homework (the lesson's teacher or substitute)."""
+    """Attach a file to the lesson's homework (the lesson's teacher or substitute); the same
+    Idempotency-Key again answers the same file (a teacher on a bad connection sends it twice)."""
     scope = await open_lesson(uow, lesson_id, actor, write=True)
+    key = request_scope(actor, lesson_id, "attachment")
+    if (answer := await replayed(uow, key, retry)) is not None:
+        first = await uow.session.get(HomeworkAttachment, uuid.UUID(answer[1]["attachment_id"]))
+        if first is None:
+            raise attachment_not_found()
+        return first
     check_open(scope)
     if scope.first_grade:
         detail = "В 1 классе домашнее задание не задаётся: файлы к нему не прикрепляются"
@@ -86,7 +119,7 @@ async def attach_file(
         kind = detect(upload.content, upload.file_name)
     except RefusedFile as refused:
         raise refused_type(str(refused)) from None
-    if await JournalRecords(uow.session).attachment_count(lesson_id) >= MAX_FILES:
+    if scope.attachments >= MAX_FILES:
         detail = f"К уроку можно прикрепить не больше {MAX_FILES} файлов: удалите ненужные"
         raise unprocessable("too_many_attachments", detail, field_name="file")
     row = HomeworkAttachment(
@@ -96,7 +129,7 @@ async def attach_file(
         file_name=display_name(upload.file_name, kind),
         content_type=kind.media_type,
         size_bytes=len(upload.content),
-        sha256=hashlib.sha256(upload.content).hexdigest(),
+        sha256=_digest(upload.content),
         uploaded_by=actor.person_id,
         uploaded_at=utcnow(),
         deleted_at=None,
@@ -104,6 +137,7 @@ async def attach_file(
     await store.put(row, upload.content)
     uow.session.add(row)
     await _changed(uow, scope, row, "created", None, _state(row))
+    await remember(uow, key, retry, 201, {"attachment_id": str(row.attachment_id)})
     await uow.commit()
     return row
 
