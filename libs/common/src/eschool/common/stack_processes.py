@@ -7,6 +7,7 @@ tests both use it.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import json
 import os
@@ -192,6 +193,7 @@ def start_services(
     stopped before the error is raised.
     """
     services = {**process_names(database_urls, replicas), GATEWAY_NAME: GATEWAY_NAME}
+    declare_queues(bus_url, database_urls)
     reused = {name: entry for name, entry in (running or {}).items() if process_alive(entry["pid"])}
     urls = {name: f"http://{HOST}:{reused.get(name, {'port': ports[name]})['port']}" for name in services}
     environments = _environments(database_urls, services, urls, bus_url)
@@ -215,6 +217,29 @@ def start_services(
         stack.stop(only_started_here=True)
         raise
     return stack
+
+
+def declare_queues(bus_url: str, service_names: Iterable[str]) -> None:
+    """Every consumer queue of the services, declared before any of them starts. They start at once, and
+    one that publishes first (contingent's demo school) must not publish into a topic no slower
+    service's queue is bound to yet: those events would never reach it. Declaring is idempotent, and
+    each service declares the same queues again when it starts."""
+    from eschool.common.bus import create_transport
+    from eschool.common.service import discover_services
+
+    wanted = set(service_names)
+    specs = [c.queue for d in discover_services() if d.name in wanted for c in d.consumers]
+
+    async def declare() -> None:
+        transport = create_transport(bus_url, connection_name="stack")
+        await transport.connect()
+        try:
+            for spec in specs:
+                await transport.declare(spec)
+        finally:
+            await transport.close()
+
+    asyncio.run(declare())
 
 
 def _environments(
