@@ -26,12 +26,6 @@ from eschool.journal.db.schedule import Lesson
 class JournalRecords(Repository):
     """What the journal recorded of lessons, and who changed it."""
 
-    async def lock_lesson(self, lesson_id: uuid.UUID) -> None:
-        """Hold the lesson's row until the transaction ends: writes in one lesson go one at a time (a
-        single-mark work type and a first record are checked and inserted without a race)."""
-        stmt = select(Lesson.lesson_id).where(Lesson.lesson_id == lesson_id).with_for_update()
-        await self.session.execute(stmt)
-
     async def record(self, lesson_id: uuid.UUID) -> LessonRecord | None:
         """The lesson's record, if one was written."""
         return await self.session.get(LessonRecord, lesson_id)

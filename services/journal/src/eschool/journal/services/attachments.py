@@ -119,7 +119,7 @@ async def attach_file(
         kind = detect(upload.content, upload.file_name)
     except RefusedFile as refused:
         raise refused_type(str(refused)) from None
-    if scope.attachments >= MAX_FILES:
+    if scope.facts.attachments >= MAX_FILES:
         detail = f"К уроку можно прикрепить не больше {MAX_FILES} файлов: удалите ненужные"
         raise unprocessable("too_many_attachments", detail, field_name="file")
     row = HomeworkAttachment(

@@ -15,8 +15,8 @@ from eschool.common.db import UnitOfWork, utcnow
 from eschool.common.errors import FieldError, Problem, forbidden, not_found, unprocessable_fields
 from eschool.common.events.contingent import FullName
 from eschool.common.events.journal import AttendanceChangedV1, AttendanceFacts, AttendanceRecordedV1
-from eschool.journal.db.archive_queries import Archives
 from eschool.journal.db.journal_queries import JournalRecords
+from eschool.journal.db.lesson_scope_queries import lesson_facts
 from eschool.journal.db.models import SchoolClass
 from eschool.journal.db.projection_queries import Projections
 from eschool.journal.db.records import Attendance
@@ -144,7 +144,7 @@ async def record_attendance(
     """Record the lesson's attendance (pupils not listed keep theirs); returns the lesson's absences."""
     scope = await open_lesson(uow, lesson_id, actor, write=True)
     check_open(scope)
-    await check_happened(uow, scope)
+    check_happened(scope)
     roster = set(await Projections(uow.session).lesson_roster(scope.lesson))
     errors: list[FieldError] = []
     check_entries(entries, roster, "body.entries", errors)
@@ -194,24 +194,22 @@ async def correct_class_day(
 ) -> ClassDay:
     """Correct the attendance of the class's lessons of the day (seed 004, 4.3.8), all or nothing."""
     school_class = await open_class(uow, class_id, actor, write=True)
-    records, projections = JournalRecords(uow.session), Projections(uow.session)
-    archived = await Archives(uow.session).archived(school_class.school_id, school_class.academic_year_id)
-    lessons = {x.lesson_id: x for x in await records.class_lessons_on(school_class.school_id, class_id, day)}
+    records = JournalRecords(uow.session)
+    lessons = {x.lesson_id for x in await records.class_lessons_on(school_class.school_id, class_id, day)}
     errors: list[FieldError] = []
-    scopes: dict[uuid.UUID, LessonScope] = {}
     for i, correction in enumerate(corrections):
-        lesson = lessons.get(correction.lesson_id)
-        if lesson is None:
+        if correction.lesson_id not in lessons:
             detail = "Урок не из расписания класса на этот день"
             errors.append(FieldError(f"body.entries.{i}.lesson_id", "lesson_not_of_day", detail))
-        elif lesson.lesson_id not in scopes:
-            term = await projections.term(lesson.term_id)
-            scopes[lesson.lesson_id] = LessonScope(lesson, school_class, term, None, actor, archived=archived)
+    scopes: dict[uuid.UUID, LessonScope] = {}
+    # Each lesson held as a write in it would hold it, in one order: two correctors cannot deadlock.
+    for lesson_id in sorted(lessons & {c.lesson_id for c in corrections}):
+        facts = await lesson_facts(uow.session, lesson_id, hold=True)
+        if facts is not None:
+            scopes[lesson_id] = LessonScope(facts, actor)
     for scope in scopes.values():
         check_open(scope)
-        await check_happened(uow, scope)
-    for lesson_id in sorted(scopes):
-        await records.lock_lesson(lesson_id)
+        check_happened(scope)
     await _check_corrections(uow, corrections, scopes, errors)
     if errors:
         raise unprocessable_fields(errors)

@@ -27,7 +27,7 @@ from eschool.common.db.org_tree import schools_under
 from eschool.common.errors import FieldError, Problem, conflict, forbidden, not_found, unprocessable
 from eschool.common.events.contingent import FullName
 from eschool.journal.db.journal_queries import JournalRecords
-from eschool.journal.db.lesson_scope_queries import lesson_facts
+from eschool.journal.db.lesson_scope_queries import LessonFacts, lesson_facts
 from eschool.journal.db.models import OrgUnit, SchoolClass
 from eschool.journal.db.projection_queries import Projections
 from eschool.journal.db.records import Attendance, IdempotentRequest, LessonRecord, Mark, WorkType
@@ -42,19 +42,27 @@ LESSON_FACTS = ("school_id", "lesson_id", "class_id", "subject_id", "term_id", "
 
 @dataclass(frozen=True)
 class LessonScope:
-    """A lesson as the actor may touch it: its class, its term and its active substitute."""
+    """A lesson as the actor may touch it, with what its rules need around it (``LessonFacts``: class,
+    term, active substitute, archive flag, time zone, subject scale, file count)."""
 
-    lesson: Lesson
-    school_class: SchoolClass
-    term: Term | None
-    substitute_id: uuid.UUID | None
+    facts: LessonFacts
     actor: Principal
-    archived: bool = False
-    # Read with the lesson when it was opened (``lesson_facts``); None: not read yet, or not set.
-    time_zone: str | None = None
-    subject_scale: str | None = None
-    attachments: int = 0
-    facts_read: bool = False
+
+    @property
+    def lesson(self) -> Lesson:
+        return self.facts.lesson
+
+    @property
+    def school_class(self) -> SchoolClass:
+        return self.facts.school_class
+
+    @property
+    def term(self) -> Term | None:
+        return self.facts.term
+
+    @property
+    def substitute_id(self) -> uuid.UUID | None:
+        return self.facts.substitute_id
 
     @property
     def by_substitute(self) -> bool:
@@ -142,18 +150,7 @@ async def open_lesson(
     if facts is None:
         raise hidden or lesson_not_found()
     lesson, school_class = facts.lesson, facts.school_class
-    scope = LessonScope(
-        lesson,
-        school_class,
-        facts.term,
-        facts.substitute_id,
-        actor,
-        facts.archived,
-        facts.time_zone,
-        facts.subject_scale,
-        facts.attachments,
-        facts_read=True,
-    )
+    scope = LessonScope(facts, actor)
     if writes(scope):
         return scope
     reads = await administers(uow, actor, lesson.school_id) or await teaches_class(uow, actor, school_class)
@@ -174,7 +171,7 @@ def journal_archived() -> Problem:
 
 def check_open(scope: LessonScope) -> None:
     """Refuse writes in an archived year, in a cancelled lesson and in a closed term (409)."""
-    if scope.archived:
+    if scope.facts.archived:
         raise journal_archived()
     if scope.lesson.cancelled:
         raise conflict("lesson_cancelled", "Урок отменён: записи в нём невозможны")
@@ -182,12 +179,9 @@ def check_open(scope: LessonScope) -> None:
         raise conflict("term_closed", f"Период «{scope.term.name}» закрыт: записи его уроков изменить нельзя")
 
 
-async def check_happened(uow: UnitOfWork, scope: LessonScope) -> None:
+def check_happened(scope: LessonScope) -> None:
     """Refuse marks and attendance before the lesson's day in the school's time zone (422)."""
-    zone = scope.time_zone
-    if not scope.facts_read:
-        zone = await Projections(uow.session).time_zone(scope.lesson.school_id)
-    if scope.lesson.lesson_on > today_in_zone(zone):
+    if scope.lesson.lesson_on > today_in_zone(scope.facts.time_zone):
         raise unprocessable(
             "lesson_not_happened",
             "Урок ещё не проведён: отметки и посещаемость вносятся в день урока или позже",

@@ -82,7 +82,7 @@ async def save_lesson_journal(
         return JournalSaved(await read_sheet(uow, scope), [uuid.UUID(m) for m in answer[1]["mark_ids"]])
     check_open(scope)
     if form.attendance or form.marks:
-        await check_happened(uow, scope)
+        check_happened(scope)
     errors: list[FieldError] = []
     if form.record is not None:
         await check_record(uow, scope, form.record, "body.record", errors)

@@ -108,7 +108,7 @@ async def write_record(uow: UnitOfWork, scope: LessonScope, form: RecordForm) ->
         old=old,
         new=_state(record),
     )
-    attachments = scope.attachments if scope.facts_read else await records.attachment_count(lesson.lesson_id)
+    attachments = scope.facts.attachments
     uow.outbox.add(
         conducted_event(lesson, record, attachments), subject=lesson.lesson_id, school_id=lesson.school_id
     )
@@ -172,7 +172,7 @@ async def record_mark(
     if (answer := await replayed(uow, key, retry)) is not None:
         return await _mark(uow, uuid.UUID(answer[1]["mark_id"]))
     check_open(scope)
-    await check_happened(uow, scope)
+    check_happened(scope)
     book = await MarkBook.open(uow, scope)
     errors: list[FieldError] = []
     new = await book.check_new(form, "body", errors)

@@ -88,11 +88,8 @@ class MarkBook:
         """The book of the lesson: its roster that day, who is exempted, its live marks."""
         lesson, records = scope.lesson, JournalRecords(uow.session)
         grading = Grading(uow.session)
-        if scope.facts_read:
-            chosen = None if scope.subject_scale is None else GradingScale(scope.subject_scale)
-        else:
-            chosen = await grading.subject_scale(lesson.school_id, lesson.subject_id)
-        scale = scale_of(scope.school_class.grade, chosen)
+        chosen = scope.facts.subject_scale
+        scale = scale_of(scope.school_class.grade, None if chosen is None else GradingScale(chosen))
         pupils = await records.roster_with_exemptions(lesson)
         roster = set(pupils)
         exempted = {pupil for pupil, exempt in pupils.items() if exempt}
