@@ -15,7 +15,6 @@ from eschool.journal.db.models import (
     ClassStay,
     ClassTeacher,
     GuardianLink,
-    OrgUnitState,
     PersonName,
     SchoolClass,
 )
@@ -121,12 +120,6 @@ class DiaryQueries:
             .order_by(Mark.lesson_on, Mark.recorded_at)
         )
         return [(mark, name) for mark, name in (await self.session.execute(stmt)).all()]
-
-    async def time_zone(self, school_id: uuid.UUID) -> str | None:
-        """The school's time zone, as contingent said."""
-        return await self.session.scalar(
-            select(OrgUnitState.time_zone).where(OrgUnitState.org_unit_id == school_id)
-        )
 
     async def recent(
         self, schools: Collection[uuid.UUID], pupil_id: uuid.UUID, since: datetime, limit: int

@@ -23,6 +23,7 @@ from eschool.journal.api.diary_schemas import (
 )
 from eschool.journal.db.diary_queries import DiaryQueries
 from eschool.journal.db.grading import Grading
+from eschool.journal.db.models import ClassStay
 from eschool.journal.db.records import Mark
 from eschool.journal.db.schedule import Term
 from eschool.journal.domain.averages import WeightedMark
@@ -32,9 +33,8 @@ from eschool.journal.services.pupil_access import check_pupil_reader
 RECENT_DAYS = 14
 
 
-async def _pupil_terms(queries: DiaryQueries, pupil_id: uuid.UUID) -> tuple[list[Term], uuid.UUID | None]:
+async def _pupil_terms(queries: DiaryQueries, stays: list[ClassStay]) -> tuple[list[Term], uuid.UUID | None]:
     """The terms of the pupil's newest class's scheme, and the class's school."""
-    stays = await queries.stays_of(pupil_id)
     if not stays:
         return [], None
     newest = stays[-1]
@@ -48,13 +48,13 @@ async def diary_term(
     uow: UnitOfWork, pupil_id: uuid.UUID, term_id: uuid.UUID | None, *, actor: Principal
 ) -> TermSummaryRead:
     """The pupil's summary of a term (the current one by default)."""
-    await check_pupil_reader(uow, actor, pupil_id)
+    known = await check_pupil_reader(uow, actor, pupil_id)
     queries = DiaryQueries(uow.session)
-    terms, school_id = await _pupil_terms(queries, pupil_id)
+    terms, school_id = await _pupil_terms(queries, known.stays)
     if term_id is not None:
-        terms = [t for t in terms if t.term_id == term_id] or await _other_term(queries, pupil_id, term_id)
+        terms = [t for t in terms if t.term_id == term_id] or await _other_term(queries, known.stays, term_id)
     else:
-        today = today_in_zone(await queries.time_zone(school_id)) if school_id else None
+        today = today_in_zone(known.zones.get(school_id)) if school_id else None
         terms = [t for t in terms if t.ends_on is None or today is None or t.ends_on >= today][:1] or terms[
             -1:
         ]
@@ -90,9 +90,8 @@ async def diary_term(
     )
 
 
-async def _other_term(queries: DiaryQueries, pupil_id: uuid.UUID, term_id: uuid.UUID) -> list[Term]:
+async def _other_term(queries: DiaryQueries, stays: list[ClassStay], term_id: uuid.UUID) -> list[Term]:
     """A term of an earlier class of the pupil (a pupil who moved keeps their old terms' marks)."""
-    stays = await queries.stays_of(pupil_id)
     classes = await queries.classes({s.class_id for s in stays})
     schemes = {c.term_scheme_id for c in classes.values()}
     return [t for t in await queries.terms([term_id]) if t.term_scheme_id in schemes]
