@@ -13,14 +13,11 @@ from sqlalchemy import ColumnElement, bindparam, exists, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from eschool.journal.db.models import ClassStay, SubgroupMembership
+from eschool.journal.db.projection_queries import covers
 from eschool.journal.db.records import Exemption, Mark
 from eschool.journal.db.schedule import Lesson
 
 _DAY = bindparam("day")
-
-
-def _covers(stay: type[ClassStay] | type[SubgroupMembership]) -> ColumnElement[bool]:
-    return (stay.from_on <= _DAY) & or_(stay.until_on.is_(None), stay.until_on >= _DAY)
 
 
 def _exempted(pupil: ColumnElement[uuid.UUID]) -> ColumnElement[bool]:
@@ -38,14 +35,14 @@ def _exempted(pupil: ColumnElement[uuid.UUID]) -> ColumnElement[bool]:
 _CLASS_ROSTER = select(ClassStay.person_id, _exempted(ClassStay.person_id)).where(
     ClassStay.school_id == bindparam("school_id"),
     ClassStay.class_id == bindparam("group_id"),
-    _covers(ClassStay),
+    covers(ClassStay, _DAY),
 )
 _SUBGROUP_ROSTER = (
     select(SubgroupMembership.person_id, _exempted(SubgroupMembership.person_id))
     .where(
         SubgroupMembership.school_id == bindparam("school_id"),
         SubgroupMembership.subgroup_id == bindparam("group_id"),
-        _covers(SubgroupMembership),
+        covers(SubgroupMembership, _DAY),
     )
     .distinct()
 )

@@ -8,7 +8,7 @@ import uuid
 from collections.abc import Collection
 from datetime import date
 
-from sqlalchemy import ColumnElement, or_, select
+from sqlalchemy import BindParameter, ColumnElement, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from eschool.common.events.contingent import FullName
@@ -24,8 +24,11 @@ from eschool.journal.db.models import (
 from eschool.journal.db.schedule import Lesson, Substitution, Term
 
 
-def _covers(stay: type[ClassStay] | type[SubgroupMembership], day: date) -> ColumnElement[bool]:
-    """The stay takes in ``day`` (a stay whose first day is not known yet takes in none)."""
+def covers(
+    stay: type[ClassStay] | type[SubgroupMembership], day: date | BindParameter[date]
+) -> ColumnElement[bool]:
+    """The stay takes in ``day``, a date or a statement's parameter (a stay whose first day is not known
+    yet takes in none)."""
     return (stay.from_on <= day) & or_(stay.until_on.is_(None), stay.until_on >= day)
 
 
@@ -50,7 +53,7 @@ class Projections:
     async def roster_on(self, school_id: uuid.UUID, class_id: uuid.UUID, day: date) -> list[uuid.UUID]:
         """The class's pupils on the day."""
         s = ClassStay
-        stmt = select(s.person_id).where(s.school_id == school_id, s.class_id == class_id, _covers(s, day))
+        stmt = select(s.person_id).where(s.school_id == school_id, s.class_id == class_id, covers(s, day))
         return list((await self.session.scalars(stmt.order_by(ClassStay.person_id))).all())
 
     async def subgroup_roster_on(
@@ -61,7 +64,7 @@ class Projections:
         stmt = select(member.person_id).where(
             member.school_id == school_id, member.subgroup_id == subgroup_id
         )
-        stmt = stmt.where(_covers(member, day))
+        stmt = stmt.where(covers(member, day))
         return list((await self.session.scalars(stmt.distinct().order_by(member.person_id))).all())
 
     async def lesson_roster(self, lesson: Lesson) -> list[uuid.UUID]:
@@ -108,7 +111,7 @@ class Projections:
 
     async def classes_of_pupil_on(self, pupil_person_id: uuid.UUID, day: date) -> list[ClassStay]:
         """The pupil's stays in classes that take in the day, in any school."""
-        stmt = select(ClassStay).where(ClassStay.person_id == pupil_person_id, _covers(ClassStay, day))
+        stmt = select(ClassStay).where(ClassStay.person_id == pupil_person_id, covers(ClassStay, day))
         return list((await self.session.scalars(stmt)).all())
 
     async def school_time_zone(self, school_id: uuid.UUID) -> str | None:
