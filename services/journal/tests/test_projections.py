@@ -386,11 +386,8 @@ async def test_planned_topics_keep_the_newest_and_survive_a_rescheduling(
         for lid, day in zip(w.english_lessons, ENGLISH_DAYS, strict=True)
     ]
 
-    def topics(titles: list[str | None], when: datetime) -> LessonTopicsChangedV1:
-        return topics_of(w, english, titles, when)
-
-    await deliver(topics(["Present Simple", None], at))
-    await deliver(topics(["Alphabet", "Numbers"], at - MINUTE))
+    await deliver(topics_of(w, english, ["Present Simple", None], at))
+    await deliver(topics_of(w, english, ["Alphabet", "Numbers"], at - MINUTE))
     await deliver(
         LessonsScheduledV1(
             school_id=w.school,
@@ -415,12 +412,9 @@ async def test_planned_topics_that_come_before_their_lessons_wait_for_them(
         for i in (1, 2)
     ]
 
-    def topics(titles: list[str | None], when: datetime) -> LessonTopicsChangedV1:
-        return topics_of(w, new_lessons, titles, when)
-
     # The topics come first (the lessons' event was retried), twice, and an older plan after them.
-    await twice(deliver, topics(["Дроби", "Проценты"], at))
-    await deliver(topics(["Старая тема", "Старая тема"], at - MINUTE))
+    await twice(deliver, topics_of(w, new_lessons, ["Дроби", "Проценты"], at))
+    await deliver(topics_of(w, new_lessons, ["Старая тема", "Старая тема"], at - MINUTE))
     scheduled = LessonsScheduledV1(
         school_id=w.school,
         class_id=w.class_5a,
@@ -432,7 +426,7 @@ async def test_planned_topics_that_come_before_their_lessons_wait_for_them(
     kept = [await lesson(journal, x.lesson_id) for x in new_lessons]
     assert [x.planned_topic for x in kept] == ["Дроби", "Проценты"]
     # Once taken, a topic no longer waits: a newer plan changes the lessons as usual.
-    await deliver(topics(["Дроби", "Проценты и доли"], at + MINUTE))
+    await deliver(topics_of(w, new_lessons, ["Дроби", "Проценты и доли"], at + MINUTE))
     kept = [await lesson(journal, x.lesson_id) for x in new_lessons]
     assert [x.planned_topic for x in kept] == ["Дроби", "Проценты и доли"]
 
