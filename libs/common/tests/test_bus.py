@@ -6,10 +6,11 @@ import asyncio
 import json
 import uuid
 from collections.abc import Sequence
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
+import structlog
 from conftest import BusHarness, eventually
 from sqlalchemy import func, select
 from toy.events import ThingCreatedV1
@@ -19,6 +20,7 @@ from toy.service import create_thing, on_thing_created
 from eschool.common.bus import OutgoingMessage, QueueSpec, Transport, replay_dead_letters
 from eschool.common.bus.dlq import list_dead_letters
 from eschool.common.bus.metrics import EVENTS_CONSUMED
+from eschool.common.bus.outbox import Outbox, current_causation
 from eschool.common.bus.tables import outbox_message
 from eschool.common.events import Envelope
 
@@ -328,3 +330,30 @@ async def test_backlog_is_measured_and_published_rows_are_pruned_after_retention
     assert await unpublished(bus) == 1
     async with bus.db.session() as session:
         assert (await session.execute(select(func.count()).select_from(outbox_message))).scalar_one() == 1
+
+
+def test_the_outbox_writes_the_envelope_the_model_would_write() -> None:
+    event = ThingCreatedV1(thing_id=uuid.uuid4(), name="конверт")
+    outbox = Outbox(None, source="toy")  # type: ignore[arg-type]  # add() never touches the session
+    at, school = datetime(2026, 11, 23, 10, 0, 0, 123456, tzinfo=UTC), uuid.uuid4()
+    token = current_causation.set("cause-1")
+    structlog.contextvars.bind_contextvars(correlation_id="corr-1")
+    try:
+        event_id = outbox.add(event, subject=event.thing_id, school_id=school, time=at)
+    finally:
+        current_causation.reset(token)
+        structlog.contextvars.unbind_contextvars("correlation_id")
+    row = outbox._pending[0]
+    model = Envelope[ThingCreatedV1](
+        id=event_id,
+        type=event.event_type,
+        source="toy",
+        time=at,
+        subject=str(event.thing_id),
+        school_id=school,
+        correlation_id="corr-1",
+        causation_id="cause-1",
+        data=event,
+    )
+    assert row["envelope"] == model.model_dump(mode="json")
+    assert Envelope[ThingCreatedV1].model_validate(row["envelope"]) == model
