@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from collections.abc import AsyncIterator
 
@@ -55,6 +56,31 @@ async def test_staged_rows_are_inserted_by_the_commit_only(db: Database) -> None
         uow.stage(table, {"thing_id": uuid.uuid4(), "name": "вторая"})
         await uow.commit()
     assert await count_things(db) == 2
+
+
+async def test_serialized_units_of_work_take_turns_on_sqlite_only(db: Database) -> None:
+    order: list[str] = []
+
+    async def writer(name: str, entered: asyncio.Event, go: asyncio.Event) -> None:
+        async with db.uow() as uow:
+            await uow.serialize()
+            await uow.serialize()  # a second call in the same unit of work holds nothing more
+            order.append(f"{name} in")
+            entered.set()
+            await go.wait()
+            order.append(f"{name} out")
+
+    first_in, second_in, go = asyncio.Event(), asyncio.Event(), asyncio.Event()
+    first = asyncio.create_task(writer("a", first_in, go))
+    await first_in.wait()
+    second = asyncio.create_task(writer("b", second_in, go))
+    await asyncio.sleep(0.05)
+    go.set()
+    await asyncio.gather(first, second)
+    # SQLite has no row locks: b waits for a to end. PostgreSQL leaves it to the use case's row locks.
+    expected = ["a in", "a out", "b in", "b out"] if db.is_sqlite else ["a in", "b in", "a out", "b out"]
+    assert order == expected
+    assert not db.writer_lock.locked()
 
 
 async def test_keyset_pages_cover_every_row_once_even_while_rows_are_added(db: Database) -> None:

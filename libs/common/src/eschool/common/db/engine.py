@@ -50,8 +50,10 @@ class Database:
         self.engine = create_engine(url, pool_size=pool_size)
         self.sessions = async_sessionmaker(self.engine, expire_on_commit=False, autoflush=False)
         self.after_outbox_commit: list[Callable[[], None]] = []
-        # SQLite has no row locks: relays of one SQLite database (one process) take turns on this.
+        # SQLite has no row locks: relays of one SQLite database (one process) take turns on this, and
+        # so do the units of work that read rows and then write them (``UnitOfWork.serialize``).
         self.relay_lock = asyncio.Lock()
+        self.writer_lock = asyncio.Lock()
 
     @property
     def is_sqlite(self) -> bool:
@@ -60,7 +62,12 @@ class Database:
 
     def uow(self) -> UnitOfWork:
         """A new unit of work; use as ``async with db.uow() as uow: ...; await uow.commit()``."""
-        return UnitOfWork(self.sessions, source=self.source, after_outbox_commit=self.after_outbox_commit)
+        return UnitOfWork(
+            self.sessions,
+            source=self.source,
+            after_outbox_commit=self.after_outbox_commit,
+            writers=self.writer_lock if self.is_sqlite else None,
+        )
 
     def session(self) -> AsyncSession:
         """A bare session for infrastructure code (relay, pruning) that manages its own transaction."""

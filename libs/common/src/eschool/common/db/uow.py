@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable, Sequence
 from functools import cache
 from types import TracebackType
@@ -32,8 +33,11 @@ class UnitOfWork:
         *,
         source: str,
         after_outbox_commit: Sequence[Callable[[], None]] = (),
+        writers: asyncio.Lock | None = None,
     ) -> None:
         self._sessions = sessions
+        self._writers = writers
+        self._serialized = False
         self._source = source
         self._after_outbox_commit = after_outbox_commit
         self.committed = False
@@ -58,7 +62,21 @@ class UnitOfWork:
         # expired), so a read-only use case can return the objects it loaded.
         self.outbox.clear()
         self._staged.clear()
-        await self.session.close()
+        try:
+            await self.session.close()
+        finally:
+            if self._serialized and self._writers is not None:
+                self._serialized = False
+                self._writers.release()
+
+    async def serialize(self) -> None:
+        """Be the database's only serialized writer until this unit of work ends, where the database has
+        no row locks (SQLite, the embedded mode: one process). A use case that reads rows and then writes
+        them calls this before it reads; on PostgreSQL it is a no-op, the use case's own row locks (FOR
+        UPDATE) keep two writers of the same rows apart without stopping the others."""
+        if self._writers is not None and not self._serialized:
+            await self._writers.acquire()
+            self._serialized = True
 
     def stage(self, table: Table, row: dict[str, Any]) -> None:
         """Queue a row that nothing reads back before the commit (an audit row): the commit inserts each

@@ -202,6 +202,7 @@ async def correct_class_day(
             detail = "Урок не из расписания класса на этот день"
             errors.append(FieldError(f"body.entries.{i}.lesson_id", "lesson_not_of_day", detail))
     scopes: dict[uuid.UUID, LessonScope] = {}
+    await uow.serialize()
     # Each lesson held as a write in it would hold it, in one order: two correctors cannot deadlock.
     for lesson_id in sorted(lessons & {c.lesson_id for c in corrections}):
         facts = await lesson_facts(uow.session, lesson_id, hold=True)

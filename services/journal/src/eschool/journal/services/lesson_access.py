@@ -146,6 +146,8 @@ async def open_lesson(
     """The lesson if the actor may read it (``write``: write in it), else 404 (``hidden``) or 403; a
     write holds the lesson until the transaction ends (writes in one lesson go one at a time: a single-mark
     work type and a first record are checked and inserted without a race)."""
+    if write:
+        await uow.serialize()
     facts = await lesson_facts(uow.session, lesson_id, hold=write)
     if facts is None:
         raise hidden or lesson_not_found()
