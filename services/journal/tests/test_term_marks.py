@@ -3,6 +3,7 @@ version kept with them, atomic and retry-safe saves, closed terms, access, the f
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from datetime import date, timedelta
 
@@ -250,3 +251,29 @@ async def test_pre_close_check_lists_pupils_with_too_few_marks_and_the_missing_c
     await insert_marks(journal, w, w.pupils[2], [(5, "control")])
     again = (await api.get(url, headers=teacher(as_, w))).json()
     assert (again["has_control_work"], again["findings"]) == (True, [])
+
+
+async def test_saves_of_one_class_and_subject_at_once_never_lose_a_change(
+    journal: ServiceRuntime, api: httpx.AsyncClient, as_: As, world: World
+) -> None:
+    w = world
+    url, headers = term_marks_url(w), teacher(as_, w)
+    first = await api.put(url, json=term_body({p: "3" for p in w.pupils}, term=w.term_1), headers=headers)
+    assert first.status_code == 200, first.text
+    bodies = [term_body({p: str(4 + i % 2) for p in w.pupils}, term=w.term_1) for i in range(6)]
+
+    answers = await asyncio.gather(*(api.put(url, json=body, headers=headers) for body in bodies))
+
+    # Each save is whole or refused whole with a 409 to retry; none is half applied or silently lost.
+    assert {a.status_code for a in answers} <= {200, 409}, [a.text for a in answers]
+    assert any(a.status_code == 200 for a in answers)
+    events = await term_mark_events(journal)
+    for pupil in w.pupils:
+        versions = [e["version"] for e in events if e["pupil_person_id"] == str(pupil)]
+        assert versions == list(range(1, len(versions) + 1))  # every change a version of its own
+        assert await count(journal, TermMark, pupil_person_id=pupil) == 1
+        audits = await count(journal, JournalAudit, entity="term_mark", pupil_person_id=pupil)
+        assert audits == len(versions)
+    async with journal.database.uow() as uow:
+        live = (await uow.session.execute(TermMark.__table__.select())).mappings().all()
+    assert {row["version"] for row in live} == {max(e["version"] for e in events)}

@@ -10,6 +10,7 @@ from eschool.journal.domain.averages import (
     TermAverage,
     WeightedMark,
     annual_average,
+    averages_by_pupil,
     exact_average,
     round_to_mark,
     term_average,
@@ -55,6 +56,25 @@ def test_mix_that_lands_on_a_whole_number():
     # 2·2 + 5·1 + 3·1.5 = 4 + 5 + 4.5 = 13.5; Σw = 4.5; 13.5/4.5 = 3 exactly
     result = term_average(marks((2, 2), (5, 1), (3, "1.5")), HALF)
     assert (result.average, result.mark) == (Decimal("3.00"), 3)
+
+
+def test_a_whole_class_in_one_pass_matches_the_hand_computed_averages():
+    # a: 14/3 = 4.666… → 4.67; b: 19/4.5 = 4.222… → 4.22; c: 13.5/4.5 = 3 → 3.00; d has no marks.
+    rows = [
+        ("a", 5, Decimal(2)),
+        ("b", 5, Decimal(2)),
+        ("a", 4, Decimal(1)),
+        ("c", 2, Decimal(2)),
+        ("b", 3, Decimal(1)),
+        ("c", 5, Decimal(1)),
+        ("b", 4, Decimal("1.5")),
+        ("c", 3, Decimal("1.5")),
+    ]
+    found = averages_by_pupil(rows)
+    assert found == {"a": Decimal("4.67"), "b": Decimal("4.22"), "c": Decimal("3.00")}
+    for pupil in found:
+        one = marks(*((v, w) for p, v, w in rows if p == pupil))
+        assert found[pupil] == term_average(one, HALF).average
 
 
 def test_exactly_four_and_a_half():

@@ -31,8 +31,7 @@ class Grading:
         row = (await self.session.execute(stmt)).scalar_one_or_none()
         if row is None:
             return DEFAULT_POLICY
-        threshold = Decimal(row.rounding_threshold)
-        return RoundingPolicy(threshold=threshold, min_marks=row.min_marks, version=row.version)
+        return policy_of(row.rounding_threshold, row.min_marks, row.version)
 
     async def work_types(self, school_id: uuid.UUID) -> dict[str, WorkType]:
         """The work types a school uses, by code: its own rows over the region's of the same code."""
@@ -54,3 +53,10 @@ class Grading:
         """The scale the school set for a subject (pass/fail), if it set one."""
         row = await self.session.get(SubjectScale, (school_id, subject_id))
         return GradingScale(row.scale) if row is not None else None
+
+
+def policy_of(threshold: Decimal | None, min_marks: int | None, version: int | None) -> RoundingPolicy:
+    """The policy of a stored version's columns; the region's default when the school has set none."""
+    if threshold is None or min_marks is None or version is None:
+        return DEFAULT_POLICY
+    return RoundingPolicy(threshold=Decimal(threshold), min_marks=min_marks, version=version)

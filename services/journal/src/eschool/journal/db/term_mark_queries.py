@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import ColumnElement, func, or_, select
+from sqlalchemy import ColumnElement, Row, bindparam, func, or_, select
 
 from eschool.common.db import Repository
 from eschool.journal.db.models import ClassStay, SchoolClass
@@ -27,6 +27,62 @@ class MarkRow:
     term_id: uuid.UUID
     value: int
     weight: Decimal
+
+
+# The statements a save of term marks runs, built once (see lesson_scope_queries: the term-end rush).
+_NUMERIC_MARKS = select(Mark.pupil_person_id, Mark.term_id, Mark.numeric_value, Mark.weight).where(
+    Mark.school_id == bindparam("school_id"),
+    Mark.class_id == bindparam("class_id"),
+    Mark.subject_id == bindparam("subject_id"),
+    Mark.term_id.in_(bindparam("term_ids", expanding=True)),
+    Mark.deleted_at.is_(None),
+    Mark.numeric_value.is_not(None),
+)
+_ROSTER = select(ClassStay.person_id).where(
+    ClassStay.school_id == bindparam("school_id"),
+    ClassStay.class_id == bindparam("class_id"),
+    ClassStay.from_on.is_not(None),
+    ClassStay.from_on <= bindparam("end"),
+    or_(ClassStay.until_on.is_(None), ClassStay.until_on >= bindparam("start")),
+)
+_TEACHES = (
+    select(Lesson.lesson_id)
+    .where(
+        Lesson.school_id == bindparam("school_id"),
+        Lesson.class_id == bindparam("class_id"),
+        Lesson.subject_id == bindparam("subject_id"),
+        Lesson.term_id.in_(bindparam("term_ids", expanding=True)),
+        Lesson.teacher_person_id == bindparam("person_id"),
+    )
+    .limit(1)
+)
+_T = TermMark.__table__
+_LIVE_TERM_MARKS = (
+    select(
+        _T.c.term_mark_id,
+        _T.c.pupil_person_id,
+        _T.c.class_id,
+        _T.c.value,
+        _T.c.numeric_value,
+        _T.c.computed_average,
+        _T.c.policy_version,
+        _T.c.version,
+        _T.c.deleted_at,
+    )
+    .where(
+        _T.c.school_id == bindparam("school_id"),
+        _T.c.subject_id == bindparam("subject_id"),
+        _T.c.academic_year_id == bindparam("year_id"),
+        _T.c.period_key == bindparam("period_key"),
+        _T.c.pupil_person_id.in_(bindparam("pupils", expanding=True)),
+    )
+    .order_by(_T.c.pupil_person_id, _T.c.version)
+    # A save reads a pupil's live row, then writes it: two saves of one class's subject go one at a time
+    # on the rows they share (locked in one order: no deadlock); a new row's race ends at the unique index.
+    .with_for_update()
+)
+# A term mark row as a save reads it: no ORM object per pupil (columns of ``_LIVE_TERM_MARKS``).
+LiveTermMark = Row
 
 
 class TermMarkQueries(Repository):
@@ -45,11 +101,16 @@ class TermMarkQueries(Repository):
         self, school_class: SchoolClass, subject_id: uuid.UUID, term_ids: Collection[uuid.UUID]
     ) -> list[MarkRow]:
         """The live numeric marks of the class in the subject over the terms, in one statement."""
-        m = Mark
-        stmt = select(m.pupil_person_id, m.term_id, m.numeric_value, m.weight)
-        stmt = stmt.where(*_live_marks(school_class, subject_id, term_ids), m.numeric_value.is_not(None))
-        rows = await self.session.execute(stmt)
-        return [MarkRow(p, t, v, Decimal(w)) for p, t, v, w in rows]
+        params = _class_subject(school_class, subject_id) | {"term_ids": list(term_ids)}
+        rows = await self.session.execute(_NUMERIC_MARKS, params)
+        return [MarkRow(p, t, v, w) for p, t, v, w in rows]
+
+    async def weighted_marks(
+        self, school_class: SchoolClass, subject_id: uuid.UUID, term_id: uuid.UUID
+    ) -> list[tuple[uuid.UUID, int, Decimal]]:
+        """The live numeric marks of the class in the subject and term: (pupil, value, weight) each."""
+        params = _class_subject(school_class, subject_id) | {"term_ids": [term_id]}
+        return [(p, v, w) for p, _, v, w in await self.session.execute(_NUMERIC_MARKS, params)]
 
     async def marks_counts(
         self, school_class: SchoolClass, subject_id: uuid.UUID, term_id: uuid.UUID
@@ -64,15 +125,9 @@ class TermMarkQueries(Repository):
 
     async def roster(self, school_class: SchoolClass, start: date, end: date) -> list[uuid.UUID]:
         """The pupils in the class on any day of ``start``..``end``."""
-        s = ClassStay
-        stmt = select(s.person_id).where(
-            s.school_id == school_class.school_id,
-            s.class_id == school_class.class_id,
-            s.from_on.is_not(None),
-            s.from_on <= end,
-            or_(s.until_on.is_(None), s.until_on >= start),
-        )
-        return sorted(set((await self.session.execute(stmt)).scalars()))
+        params = {"school_id": school_class.school_id, "class_id": school_class.class_id}
+        rows = await self.session.execute(_ROSTER, params | {"start": start, "end": end})
+        return sorted(set(rows.scalars()))
 
     async def exempted(
         self, school_id: uuid.UUID, subject_id: uuid.UUID, start: date, end: date
@@ -96,15 +151,11 @@ class TermMarkQueries(Repository):
         person_id: uuid.UUID,
     ) -> bool:
         """True if the person teaches the class the subject in one of the terms (any lesson of theirs)."""
-        les = Lesson
-        stmt = select(les.lesson_id).where(
-            les.school_id == school_class.school_id,
-            les.class_id == school_class.class_id,
-            les.subject_id == subject_id,
-            les.term_id.in_(term_ids),
-            les.teacher_person_id == person_id,
-        )
-        return (await self.session.execute(stmt.limit(1))).first() is not None
+        params = _class_subject(school_class, subject_id) | {
+            "term_ids": list(term_ids),
+            "person_id": person_id,
+        }
+        return (await self.session.execute(_TEACHES, params)).first() is not None
 
     async def has_control_work(
         self, school_class: SchoolClass, subject_id: uuid.UUID, term_id: uuid.UUID
@@ -141,11 +192,30 @@ class TermMarkQueries(Repository):
             stmt = stmt.where(t.deleted_at.is_(None))
         return list((await self.session.execute(stmt.order_by(t.version))).scalars())
 
-    async def lock_class(self, class_id: uuid.UUID) -> None:
-        """Hold the class's row to the transaction's end: two saves of one class's term marks go one at a
-        time (the live row of each pupil is read and then written without a race)."""
-        stmt = select(SchoolClass.class_id).where(SchoolClass.class_id == class_id).with_for_update()
-        await self.session.execute(stmt)
+    async def live_term_marks(
+        self,
+        school_id: uuid.UUID,
+        subject_id: uuid.UUID,
+        year_id: uuid.UUID,
+        period_key: str,
+        pupils: Collection[uuid.UUID],
+    ) -> list[LiveTermMark]:
+        """The pupils' rows of one period (removed ones too), by pupil and oldest version first, as plain
+        rows, held until the transaction ends."""
+        if not pupils:
+            return []
+        params = {
+            "school_id": school_id,
+            "subject_id": subject_id,
+            "year_id": year_id,
+            "period_key": period_key,
+            "pupils": list(pupils),
+        }
+        return list((await self.session.execute(_LIVE_TERM_MARKS, params)).all())
+
+
+def _class_subject(school_class: SchoolClass, subject_id: uuid.UUID) -> dict[str, uuid.UUID]:
+    return {"school_id": school_class.school_id, "class_id": school_class.class_id, "subject_id": subject_id}
 
 
 def _live_marks(

@@ -10,6 +10,9 @@ import dataclasses
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
+from typing import TypeVar
+
+K = TypeVar("K")
 
 MIN_MARK, MAX_MARK = 1, 5
 DISPLAY_PLACES = Decimal("0.01")
@@ -78,6 +81,20 @@ def exact_average(marks: Iterable[WeightedMark]) -> Decimal | None:
     # A non-terminating quotient is cut at 28 digits; with weights of a few decimals an average that
     # misses a threshold misses it by far more than that, so the cut never flips a rounding.
     return total / weight if weight else None
+
+
+def averages_by_pupil(marks: Iterable[tuple[K, int, Decimal]]) -> dict[K, Decimal]:
+    """Each key's weighted average for display, from (key, value, weight) of marks already validated (a
+    whole class's in one pass, without an object per mark: the term-end rush computes thousands)."""
+    sums: dict[K, list[Decimal]] = {}
+    for key, value, weight in marks:
+        found = sums.get(key)
+        if found is None:
+            sums[key] = [value * weight, weight]
+        else:
+            found[0] += value * weight
+            found[1] += weight
+    return {key: display(total / weight) for key, (total, weight) in sums.items() if weight}
 
 
 def display(average: Decimal) -> Decimal:
