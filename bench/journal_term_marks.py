@@ -24,9 +24,7 @@ CLASS_MARKS = """SELECT pupil_person_id, numeric_value, weight FROM mark
     AND numeric_value IS NOT NULL"""
 
 
-async def measure_term_marks(
-    params: Params, world: World, url: str, processes: Processes
-) -> dict[str, Any]:
+async def measure_term_marks(params: Params, world: World, url: str, processes: Processes) -> dict[str, Any]:
     runs = {}
     big = min(2, world.data.size.big_schools)
     for school_index, concurrency in list(zip(range(big), (1, params.term_concurrency), strict=False)):
@@ -55,12 +53,15 @@ async def measure_term_marks(
     return runs
 
 
-async def _outbox_drained(world: World, timeout: float = 60.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if not await world.pool.fetchval("SELECT count(*) FROM outbox_message WHERE published_at IS NULL"):
-            return
-        await asyncio.sleep(0.05)
+UNPUBLISHED = "SELECT count(*) FROM outbox_message WHERE published_at IS NULL"
+
+
+async def _outbox_drained(world: World) -> None:
+    async with asyncio.timeout(60):  # a relay that cannot drain in a minute is a failure, not a figure
+        left = await world.pool.fetchval(UNPUBLISHED)
+        while left:
+            await asyncio.sleep(0.05)
+            left = await world.pool.fetchval(UNPUBLISHED)
 
 
 def _per_request(before: dict[str, float], after: dict[str, float], requests: int) -> dict[str, float]:
