@@ -109,3 +109,45 @@ async def test_a_pass_fail_subject_takes_pass_fail_term_marks(
     assert (five.status_code, five.json()["errors"][0]["field"]) == (422, "body.marks.0.value")
     assert passed.status_code == 200, passed.text
     assert (passed.json()["marks"][0]["value"], passed.json()["marks"][0]["numeric_value"]) == ("зач", None)
+
+
+async def test_every_settings_change_is_audited_and_listed_for_the_administration_only(
+    api: httpx.AsyncClient, as_: As, world: World
+) -> None:
+    w = world
+    headers = as_(Role.director, w.school, person_id=(director_id := uuid.uuid4()))
+    base = f"/v1/schools/{w.school}"
+    policy = {"rounding_threshold": "0.6", "min_marks": 4}
+    assert (await api.put(policy_url(w), json=policy, headers=headers)).status_code == 200
+    assert (await api.put(f"{base}/work-types/control", json={"weight": "3"}, headers=headers)).is_success
+    # The same weight again changes nothing and leaves no row.
+    assert (await api.put(f"{base}/work-types/control", json={"weight": "3"}, headers=headers)).is_success
+    scale = f"{base}/subjects/{w.maths}/scale"
+    assert (await api.put(scale, json={"scale": "pass_fail"}, headers=headers)).is_success
+    assert (await api.put(scale, json={"scale": "five_point"}, headers=headers)).is_success
+
+    listed = await api.get(f"{base}/grading-audit", headers=as_(Role.municipality, w.municipality))
+
+    assert listed.status_code == 200, listed.text
+    items = listed.json()["items"]
+    assert [(i["entity"], i["action"]) for i in items] == [
+        ("subject_scale", "changed"),
+        ("subject_scale", "set"),
+        ("work_type", "changed"),
+        ("grading_policy", "changed"),
+    ]
+    assert {i["actor_person_id"] for i in items} == {str(director_id)}
+    assert (items[0]["old"], items[0]["new"]) == ({"scale": "pass_fail"}, {"scale": "five_point"})
+    work_type = items[2]
+    assert (work_type["old"]["weight"], work_type["new"]["weight"]) == ("2.00", "3.00")
+    assert work_type["old"]["code"] == work_type["new"]["code"] == "control"
+    policy_row = items[3]
+    assert policy_row["old"] == {"version": 1, "rounding_threshold": "0.5", "min_marks": 3}
+    assert policy_row["new"] == {"version": 2, "rounding_threshold": "0.60", "min_marks": 4}
+    assert (await api.get(f"{base}/grading-audit", headers=teacher(as_, w))).status_code == 403
+    stranger = teacher(as_, w, w.teacher_b, school=w.school_b)
+    assert (await api.get(f"{base}/grading-audit", headers=stranger)).status_code == 404
+    paged = await api.get(f"{base}/grading-audit", params={"limit": 3}, headers=headers)
+    cursor = paged.json()["next_cursor"]
+    rest = await api.get(f"{base}/grading-audit", params={"limit": 3, "cursor": cursor}, headers=headers)
+    assert [i["entity"] for i in rest.json()["items"]] == ["grading_policy"]

@@ -18,7 +18,8 @@ from eschool.journal.services.audit import lesson_audit, pupil_audit
 
 class AuditRead(BaseModel):
     """One change: of what (``entity``: mark, attendance, lesson_record, term_mark, attachment,
-    exemption), old and new, who, when, why."""
+    exemption; a school's settings: grading_policy, work_type, subject_scale), old and new, who, when,
+    why."""
 
     model_config = ConfigDict(from_attributes=True)
 

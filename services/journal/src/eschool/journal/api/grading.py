@@ -13,6 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from eschool.common.auth import CurrentPrincipal
 from eschool.common.http.request import database_of
+from eschool.journal.api.audit import AuditPage, Paging
 from eschool.journal.domain.scales import GradingScale
 from eschool.journal.services.grading_settings import (
     PolicyHistory,
@@ -21,6 +22,7 @@ from eschool.journal.services.grading_settings import (
     grading_policy,
     override_work_type,
     set_subject_scale,
+    settings_audit,
     work_types,
 )
 
@@ -67,6 +69,16 @@ def grading_router() -> APIRouter:
         async with database_of(request).uow() as uow:
             row = await override_work_type(uow, school_id, code, change, actor=actor)
         return WorkTypeRead.model_validate(row)
+
+    @router.get("/grading-audit")
+    async def audit(
+        school_id: uuid.UUID, request: Request, actor: CurrentPrincipal, page: Paging
+    ) -> AuditPage:
+        """Who changed the school's rounding policy, work types and subject scales, when, from what, newest
+        first (its administration, the municipality, the ministry)."""
+        async with database_of(request).uow() as uow:
+            found = await settings_audit(uow, school_id, actor=actor, cursor=page.cursor, limit=page.limit)
+            return AuditPage.of(found)
 
     @router.put("/subjects/{subject_id}/scale")
     async def put_scale(

@@ -4,7 +4,8 @@ school overrides under the same code, and the school's own), and the subjects ma
 
 The school's administration changes them; its teachers, the municipality and the ministry read them
 (``grading_scope``). A work type's new weight counts for marks given after the change: a mark keeps the
-weight it was given with.
+weight it was given with. Every change leaves an audit row (who, when, old, new): a weight or a scale
+changes the averages families read, so who changed it and when must be answerable (``settings_audit``).
 """
 
 from __future__ import annotations
@@ -12,18 +13,22 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy.exc import IntegrityError
 
 from eschool.common.auth import Principal
-from eschool.common.db import UnitOfWork, utcnow
-from eschool.common.errors import FieldError, conflict, not_found, unprocessable_fields
+from eschool.common.db import Page, UnitOfWork, utcnow
+from eschool.common.errors import FieldError, conflict, forbidden, not_found, unprocessable_fields
 from eschool.journal.db.grading import Grading
-from eschool.journal.db.records import GradingPolicy, SubjectScale, WorkType
+from eschool.journal.db.journal_queries import JournalRecords
+from eschool.journal.db.records import GradingPolicy, JournalAudit, SubjectScale, WorkType
 from eschool.journal.db.term_mark_queries import GradingSettings
 from eschool.journal.domain.averages import DEFAULT_POLICY, DISPLAY_PLACES, RoundingPolicy
 from eschool.journal.domain.scales import GradingScale
+from eschool.journal.services.audit import add_audit
 from eschool.journal.services.grading_scope import check_settings
+from eschool.journal.services.lesson_access import administers, in_school
 
 
 @dataclass(frozen=True)
@@ -63,15 +68,17 @@ async def change_grading_policy(
     # under the default never names the same version as one set under the school's own rule.
     version = max(newest.version, DEFAULT_POLICY.version) + 1
     RoundingPolicy(threshold=threshold, min_marks=min_marks, version=version)
+    policy = RoundingPolicy(threshold.quantize(DISPLAY_PLACES), min_marks=min_marks, version=version)
     row = GradingPolicy(
         school_id=school_id,
         version=version,
-        rounding_threshold=threshold.quantize(DISPLAY_PLACES),
+        rounding_threshold=policy.threshold,
         min_marks=min_marks,
         created_at=utcnow(),
         created_by=actor.person_id,
     )
     uow.session.add(row)
+    _audit(uow, actor, school_id, "grading_policy", school_id, _policy_state(newest), _policy_state(policy))
     try:
         await uow.commit()
     except IntegrityError:
@@ -94,12 +101,17 @@ async def override_work_type(
     await check_settings(uow, actor, school_id, write=True)
     regional, own = await GradingSettings(uow.session).work_type_rows(school_id, code)
     row = own or _own_copy(school_id, code, regional, change)
+    # Before: the school's own row, else the region's it overrides (None: a new type of the school's own).
+    before = own or regional
+    old = None if before is None else _work_type_state(before)
     for field in ("name", "weight", "retired", "control", "multiple"):
         if (value := getattr(change, field)) is not None:
             setattr(row, field, value.quantize(DISPLAY_PLACES) if field == "weight" else value)
     row.updated_at = utcnow()
     if own is None:
         uow.session.add(row)
+    if (new := _work_type_state(row)) != old:
+        _audit(uow, actor, school_id, "work_type", row.work_type_id, old, new)
     await uow.commit()
     return row
 
@@ -112,12 +124,75 @@ async def set_subject_scale(
     if await GradingSettings(uow.session).subject(school_id, subject_id) is None:
         raise not_found("subject_not_found", "Предмет не найден")
     row = await uow.session.get(SubjectScale, (school_id, subject_id))
+    old = None if row is None else {"scale": row.scale}
     if row is None:
         row = SubjectScale(school_id=school_id, subject_id=subject_id)
         uow.session.add(row)
     row.scale, row.updated_at = scale.value, utcnow()
+    if old != {"scale": row.scale}:
+        _audit(uow, actor, school_id, "subject_scale", subject_id, old, {"scale": row.scale})
     await uow.commit()
     return row
+
+
+async def settings_audit(
+    uow: UnitOfWork, school_id: uuid.UUID, *, actor: Principal, cursor: str | None, limit: int
+) -> Page[JournalAudit]:
+    """The changes of the school's grading settings, newest first: for its administration and the
+    authorities over it."""
+    if not await administers(uow, actor, school_id):
+        if not in_school(actor, school_id):
+            raise not_found("school_not_found", "Школа не найдена")
+        raise forbidden("audit_access_denied", "Историю изменений настроек видит администрация школы")
+    return await JournalRecords(uow.session).audit(
+        school_id, entities=SETTINGS_ENTITIES, cursor=cursor, limit=limit
+    )
+
+
+SETTINGS_ENTITIES = ("grading_policy", "work_type", "subject_scale")
+
+
+def _audit(
+    uow: UnitOfWork,
+    actor: Principal,
+    school_id: uuid.UUID,
+    entity: str,
+    entity_id: uuid.UUID,
+    old: dict[str, Any] | None,
+    new: dict[str, Any],
+) -> None:
+    action = "set" if old is None else "changed"
+    add_audit(
+        uow,
+        actor,
+        school_id=school_id,
+        entity=entity,
+        entity_id=entity_id,
+        lesson_id=None,
+        pupil_id=None,
+        action=action,
+        old=old,
+        new=new,
+    )
+
+
+def _policy_state(policy: RoundingPolicy) -> dict[str, Any]:
+    return {
+        "version": policy.version,
+        "rounding_threshold": str(policy.threshold),
+        "min_marks": policy.min_marks,
+    }
+
+
+def _work_type_state(row: WorkType) -> dict[str, Any]:
+    return {
+        "code": row.code,
+        "name": row.name,
+        "weight": str(Decimal(row.weight).quantize(DISPLAY_PLACES)),
+        "retired": row.retired,
+        "control": row.control,
+        "multiple": row.multiple,
+    }
 
 
 async def _history(uow: UnitOfWork, school_id: uuid.UUID) -> PolicyHistory:
