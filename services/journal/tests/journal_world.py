@@ -143,6 +143,7 @@ def _contingent(w: World, at: datetime) -> list:
             org_unit_id=w.school,
             kind="school",
             parent_id=w.municipality,
+            short_name="МБОУ СОШ № 1",
             time_zone="Europe/Moscow",
             occurred_at=at,
         ),

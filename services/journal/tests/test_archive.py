@@ -176,12 +176,13 @@ async def test_the_summary_sheet_holds_the_term_annual_and_final_marks(
     assert sheet.status_code == 200, sheet.text
     rows = list(load_workbook(io.BytesIO(sheet.content)).active.iter_rows(values_only=True))
     assert rows[0][0] == "Сводная ведомость учета успеваемости"
-    assert rows[2][:3] == ("№", "Обучающийся", "Математика")
-    assert rows[3][2:6] == ("1 четверть", "2 четверть", "Год", "Итоговая")
-    pupils = {row[1]: row[2:6] for row in rows[4:7]}
+    assert rows[1][0] == "Образовательная организация: МБОУ СОШ № 1"
+    assert rows[3][:3] == ("№", "Обучающийся", "Математика")
+    assert rows[4][2:6] == ("1 четверть", "2 четверть", "Год", "Итоговая")
+    pupils = {row[1]: row[2:6] for row in rows[5:8]}
     assert pupils["Иванов Иван"] == (4, None, 4, 4)
     assert pupils["Петрова Анна"] == (5, None, 5, 5)
-    assert any(str(row[0]).startswith("Директор") for row in rows[7:])
+    assert any(str(row[0]).startswith("Директор") for row in rows[8:])
     printed = await api.get(f"{url}&format=pdf", headers=director(as_, w))
     assert printed.status_code == 200
     assert printed.content.startswith(b"%PDF")

@@ -105,15 +105,17 @@ class ContingentProjection:
         }
 
     async def on_org_unit_registered(self, event: Envelope[OrgUnitRegisteredV1], uow: UnitOfWork) -> None:
-        """A new unit: its place in the tree, and its state (open, in its time zone)."""
+        """A new unit: its place in the tree, and its state (its name, open, in its time zone)."""
         data = event.data
         await self._place(uow, data.org_unit_id, data.kind, data.parent_id, data.occurred_at)
-        await self._state(uow, data.org_unit_id, data.time_zone, False, data.occurred_at)
+        await self._state(uow, data.org_unit_id, data.short_name, data.time_zone, False, data.occurred_at)
 
     async def on_org_unit_changed(self, event: Envelope[OrgUnitChangedV1], uow: UnitOfWork) -> None:
-        """A unit's card changed: its time zone, closed or reopened."""
+        """A unit's card changed: its name, its time zone, closed or reopened."""
         data = event.data
-        await self._state(uow, data.org_unit_id, data.time_zone, data.closed, data.occurred_at)
+        await self._state(
+            uow, data.org_unit_id, data.short_name, data.time_zone, data.closed, data.occurred_at
+        )
 
     async def on_org_unit_reassigned(self, event: Envelope[OrgUnitReassignedV1], uow: UnitOfWork) -> None:
         """A unit moved under another parent (a school to another municipality)."""
@@ -214,7 +216,19 @@ class ContingentProjection:
         await upsert_newer(uow.session, self.org_unit, values, key=("org_unit_id",))
 
     async def _state(
-        self, uow: UnitOfWork, org_unit_id: uuid.UUID, time_zone: str | None, closed: bool, at: datetime
+        self,
+        uow: UnitOfWork,
+        org_unit_id: uuid.UUID,
+        short_name: str | None,
+        time_zone: str | None,
+        closed: bool,
+        at: datetime,
     ) -> None:
-        values = {"org_unit_id": org_unit_id, "time_zone": time_zone, "closed": closed, "source_version": at}
+        values = {
+            "org_unit_id": org_unit_id,
+            "short_name": short_name,
+            "time_zone": time_zone,
+            "closed": closed,
+            "source_version": at,
+        }
         await upsert_newer(uow.session, self.org_unit_state, values, key=("org_unit_id",))

@@ -31,9 +31,11 @@ class OrgUnitNode:
 
 class OrgUnitStateNode:
     """The columns of a unit's projected state (mix into a service's model of table ``org_unit_state``):
-    its time zone and whether it is closed, as contingent last said."""
+    its name as reports and printed forms show it, its time zone and whether it is closed, as contingent
+    last said."""
 
     org_unit_id: Mapped[UUID] = mapped_column(Uuid, primary_key=True)
+    short_name: Mapped[str | None] = mapped_column(String(200))
     time_zone: Mapped[str | None] = mapped_column(String(64))
     closed: Mapped[bool] = mapped_column(Boolean)
     source_version: Mapped[datetime] = mapped_column(UtcDateTime)

@@ -120,3 +120,8 @@ class Projections:
         return await self.session.scalar(stmt)
 
     time_zone = school_time_zone
+
+    async def unit_name(self, org_unit_id: uuid.UUID) -> str | None:
+        """The unit's name as reports show it (a school's), if contingent said it."""
+        stmt = select(OrgUnitState.short_name).where(OrgUnitState.org_unit_id == org_unit_id)
+        return await self.session.scalar(stmt)

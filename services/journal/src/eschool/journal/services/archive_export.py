@@ -32,11 +32,13 @@ ANNUAL, FINAL = "annual", "final"
 
 @dataclass(frozen=True)
 class ArchivedClass:
-    """A class of an archived year: its archive, its card, its terms and the year as people name it."""
+    """A class of an archived year: its archive, its card, its terms, its school's name (None until
+    contingent said it) and the year as people name it."""
 
     archive: JournalArchive
     school_class: SchoolClass
     terms: list[Term]
+    school_name: str | None = None
 
     @property
     def year_label(self) -> str:
@@ -107,7 +109,10 @@ async def open_archived_class(
     purged = archive.journals_purged_at if part == "journals" else archive.summary_sheets_purged_at
     if purged is not None:
         raise Problem(410, *PURGED[part], title="Срок хранения истёк")
-    return ArchivedClass(archive, school_class, await TermMarkQueries(uow.session).terms_of(school_class))
+    terms = await TermMarkQueries(uow.session).terms_of(school_class)
+    return ArchivedClass(
+        archive, school_class, terms, await Projections(uow.session).unit_name(ref.school_id)
+    )
 
 
 async def summary_sheet(uow: UnitOfWork, ref: YearClass, *, actor: Principal) -> SummarySheet:

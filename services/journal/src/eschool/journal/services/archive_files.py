@@ -31,15 +31,18 @@ def summary_sheet_xlsx(sheet: SummarySheet) -> XlsxFile:
     """Pupils down, subjects across (each over its terms, the year and the final), the director's line."""
     book, ws = new_sheet("Ведомость")
     width = 2 + len(sheet.subjects) * len(sheet.columns)
-    _title(ws, [SUMMARY_TITLE, _subtitle(sheet)], width)
+    _title(ws, [SUMMARY_TITLE, _school(sheet), _subtitle(sheet)], width)
+    top = ws.max_row + 1  # the two header rows under the title lines
     ws.append(["№", "Обучающийся", *(name for _, name in sheet.subjects for _ in sheet.columns)])
     ws.append(["", "", *(label for _ in sheet.subjects for _, label in sheet.columns)])
     for column in (1, 2):
-        ws.merge_cells(start_row=3, start_column=column, end_row=4, end_column=column)
+        ws.merge_cells(start_row=top, start_column=column, end_row=top + 1, end_column=column)
     for i in range(len(sheet.subjects)):
         first = 3 + i * len(sheet.columns)
-        ws.merge_cells(start_row=3, start_column=first, end_row=3, end_column=first + len(sheet.columns) - 1)
-    style_header([*ws[3], *ws[4]], [5, 32, *[9] * (width - 2)], ws)
+        ws.merge_cells(
+            start_row=top, start_column=first, end_row=top, end_column=first + len(sheet.columns) - 1
+        )
+    style_header([*ws[top], *ws[top + 1]], [5, 32, *[9] * (width - 2)], ws)
     for number, (pupil, name) in enumerate(sheet.pupils, 1):
         ws.append([number, name, *(_cell(value) for value in sheet.row(pupil))])
     ws.append([])
@@ -56,7 +59,7 @@ def summary_sheet_pdf(sheet: SummarySheet) -> bytes:
     pdf.set_font(FONT, "B", 13)
     pdf.multi_cell(0, 7, SUMMARY_TITLE, new_x="LMARGIN", new_y="NEXT", align="C")
     pdf.set_font(FONT, size=10)
-    for line in ("Образовательная организация: ______________________________", _subtitle(sheet)):
+    for line in (_school(sheet), _subtitle(sheet)):
         pdf.multi_cell(0, 6, line, new_x="LMARGIN", new_y="NEXT")
     per_table = max(1, int((pdf.epw - _NUMBER_MM - _NAME_MM) // (_MARK_MM * len(sheet.columns))))
     chunks = [sheet.subjects[i : i + per_table] for i in range(0, len(sheet.subjects), per_table)] or [[]]
@@ -96,6 +99,12 @@ def journal_xlsx(export: JournalExport) -> XlsxFile:
         topics.cell(topics.max_row, 1).number_format = "DD.MM.YYYY"
     name = f"Журнал {export.subject_name} {c.title}.xlsx"
     return XlsxFile(name=name, ascii_name=f"journal-{c.grade}.xlsx", content=saved(book))
+
+
+def _school(sheet: SummarySheet) -> str:
+    # A school whose name never arrived gets a line to write it in by hand on the printed sheet.
+    name = sheet.found.school_name or "______________________________"
+    return f"Образовательная организация: {name}"
 
 
 def _subtitle(sheet: SummarySheet) -> str:
