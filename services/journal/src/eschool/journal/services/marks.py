@@ -195,23 +195,25 @@ def weight_of(work_type: WorkType) -> Decimal:
 def give(uow: UnitOfWork, book: MarkBook, new: NewMark) -> Mark:
     """Add the mark, its audit row and ``MarkRecordedV1``."""
     lesson, now = book.scope.lesson, utcnow()
-    copied = {name: getattr(lesson, name) for name in LESSON_FACTS}
-    mark = Mark(
-        **copied,
-        mark_id=new.mark_id,
-        pupil_person_id=new.pupil_id,
-        work_type_id=new.work_type.work_type_id,
-        weight=weight_of(new.work_type),
-        value=new.value.text,
-        numeric_value=new.value.numeric,
-        comment=new.comment,
-        recorded_by=book.scope.actor.person_id,
-        recorded_at=now,
-        updated_at=now,
-        deleted_at=None,
-        version=1,
-    )
-    uow.session.add(mark)
+    row = {name: getattr(lesson, name) for name in LESSON_FACTS} | {
+        "mark_id": new.mark_id,
+        "pupil_person_id": new.pupil_id,
+        "work_type_id": new.work_type.work_type_id,
+        "weight": weight_of(new.work_type),
+        "value": new.value.text,
+        "numeric_value": new.value.numeric,
+        "comment": new.comment,
+        "recorded_by": book.scope.actor.person_id,
+        "recorded_at": now,
+        "updated_at": now,
+        "deleted_at": None,
+        "version": 1,
+    }
+    # Nothing reads a new mark back from the database in its own transaction (the session does not
+    # autoflush; the answer is built from the book): staged, the commit inserts a lesson's new marks in
+    # one statement, without the ORM's flush of an object per mark. The object serves the answer.
+    uow.stage(Mark.__table__, row)
+    mark = Mark(**row)
     book.marks[mark.mark_id] = mark
     _audit(uow, book, mark, "created", None, mark_state(mark, new.work_type.code), None)
     event = MarkRecordedV1(**_facts(mark), **_valued(mark, new.work_type))
