@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import io
 import uuid
-from datetime import date
+from datetime import date, datetime, timedelta
 from typing import Any
 
 import httpx
@@ -57,6 +57,8 @@ async def test_guardian_sees_the_childs_week(
     assert [(m["value"], m["weight"], m["work_type"], m["comment"]) for m in first["marks"]] == [
         ("5", "2.00", "Контрольная работа", "Отлично")
     ]
+    # A moment says its zone on either database (SQLite hands timestamps back without one).
+    assert datetime.fromisoformat(first["marks"][0]["recorded_at"]).utcoffset() == timedelta(0)
     assert lessons[2]["attendance"] == "ill"
 
 
@@ -221,4 +223,5 @@ async def test_recent_changes_list_the_newest_entries(
     response = await api.get(f"/v1/pupils/{w.pupils[0]}/diary/recent", headers=guardian(as_, w))
     assert response.status_code == 200
     assert [(c["kind"], c["value"]) for c in response.json()] == [("attendance", "absent"), ("mark", "3")]
+    assert {datetime.fromisoformat(c["at"]).utcoffset() for c in response.json()} == {timedelta(0)}
     assert date.fromisoformat(response.json()[1]["lesson_on"]) == date(2025, 9, 8)

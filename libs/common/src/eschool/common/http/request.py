@@ -1,19 +1,24 @@
-"""What a service's routes take from the request: the running service's database and settings, and the
-query types paged lists share."""
+"""What a service's routes take from the request: the running service's database and settings, the
+query types paged lists share, and the moment type every answer uses."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated, TypeVar
 
 from fastapi import Query, Request
+from pydantic import AfterValidator
 
-from eschool.common.db import Database
+from eschool.common.db import Database, as_utc
 from eschool.common.settings import ServiceSettings
 
 S = TypeVar("S", bound=ServiceSettings)
 
 Cursor = Annotated[str | None, Query(max_length=500, description="The page after this cursor")]
 Limit = Annotated[int, Query(ge=1, le=500, description="How many rows a page holds")]
+# A moment in an answer: SQLite hands timestamps back without a zone, and everything stored is UTC, so an
+# answer says so on either database.
+Stamp = Annotated[datetime, AfterValidator(as_utc)]
 
 
 def database_of(request: Request) -> Database:

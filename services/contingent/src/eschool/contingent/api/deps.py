@@ -3,21 +3,13 @@ platform's: ``eschool.common.http.request``)."""
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Annotated
-
 from fastapi import Request
-from pydantic import AfterValidator
 
-from eschool.common.db import as_utc
-from eschool.common.http.request import Cursor, Limit, database_of
+from eschool.common.http.request import Cursor, Limit, Stamp, database_of
 from eschool.common.http.request import settings_of as _settings_of
 from eschool.contingent.settings import ContingentSettings
 
 __all__ = ["Cursor", "Limit", "Stamp", "database_of", "settings_of"]
-
-# SQLite hands timestamps back without a zone; everything stored is UTC.
-Stamp = Annotated[datetime, AfterValidator(as_utc)]
 
 
 def settings_of(request: Request) -> ContingentSettings:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Request
@@ -11,6 +10,7 @@ from pydantic import BaseModel, Field
 from sqlalchemy import select
 
 from eschool.common.auth import CurrentPrincipal
+from eschool.common.http.request import Stamp
 from eschool.identity.api.deps import database_of, passwords_of
 from eschool.identity.db.models import AccountAudit, UserAccount
 from eschool.identity.services.lifecycle import (
@@ -30,9 +30,9 @@ class AccountRead(BaseModel):
     login: str
     person_id: uuid.UUID | None
     must_change_password: bool
-    locked_until: datetime | None
-    disabled_at: datetime | None
-    created_at: datetime
+    locked_until: Stamp | None
+    disabled_at: Stamp | None
+    created_at: Stamp
 
 
 class ResetRequest(BaseModel):
@@ -59,7 +59,7 @@ class AuditRead(BaseModel):
 
     action: str
     actor_user_id: uuid.UUID | None
-    occurred_at: datetime
+    occurred_at: Stamp
     reason: str | None
     # What changed, by id (the role and org unit of a binding, the school of issued credentials).
     detail: dict[str, Any] | None = None

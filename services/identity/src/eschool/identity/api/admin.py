@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response
 from pydantic import BaseModel, Field
 
 from eschool.common.auth import CurrentPrincipal, Role
+from eschool.common.http.request import Stamp
 from eschool.identity.services.bindings import (
     MAX_PUPILS_PER_GUARDIAN_BINDING,
     grant_binding,
@@ -34,7 +34,7 @@ class BindingRead(BaseModel):
     role: str
     org_unit_id: uuid.UUID | None
     pupil_ids: list[uuid.UUID] | None = None
-    granted_at: datetime
+    granted_at: Stamp
     granted_by: uuid.UUID | None
 
 

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request
 from pydantic import BaseModel, Field
 
 from eschool.common.auth import Role, require_roles
+from eschool.common.http.request import Stamp
 from eschool.identity.api.deps import database_of, passwords_of
 from eschool.identity.services.clients import (
     list_clients,
@@ -30,8 +30,8 @@ class ClientRead(BaseModel):
 
     client_id: str
     scopes: list[str]
-    created_at: datetime
-    disabled_at: datetime | None
+    created_at: Stamp
+    disabled_at: Stamp | None
 
 
 class ClientSecretRead(BaseModel):

@@ -11,6 +11,7 @@ from pydantic import BaseModel
 
 from eschool.common.auth import CurrentPrincipal
 from eschool.common.events.identity import LoginOutcome
+from eschool.common.http.request import Stamp
 from eschool.identity.api.deps import database_of
 from eschool.identity.services.login_log import LoginLogFilter, login_attempts
 
@@ -21,7 +22,7 @@ class LoginAttemptRead(BaseModel):
     login_attempt_id: int
     user_account_id: uuid.UUID | None
     login: str
-    occurred_at: datetime
+    occurred_at: Stamp
     ip: str | None
     client_id: str | None
     outcome: LoginOutcome

@@ -8,7 +8,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from eschool.journal.api.deps import Stamp
+from eschool.common.http.request import Stamp
 
 SheetFormat = Literal["xlsx", "pdf"]
 

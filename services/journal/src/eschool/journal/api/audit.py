@@ -11,8 +11,8 @@ from pydantic import BaseModel, ConfigDict
 
 from eschool.common.auth import CurrentPrincipal
 from eschool.common.db import Page
-from eschool.common.http.request import Cursor, database_of
-from eschool.journal.api.deps import AuditLimit, Stamp
+from eschool.common.http.request import Cursor, Stamp, database_of
+from eschool.journal.api.deps import AuditLimit
 from eschool.journal.services.audit import lesson_audit, pupil_audit
 
 

@@ -3,13 +3,11 @@ client may send again (a teacher on a bad connection), and the shapes of timesta
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated
 
 from fastapi import Header, Query
-from pydantic import AfterValidator, BaseModel, Field
+from pydantic import BaseModel, Field
 
-from eschool.common.db import as_utc
 from eschool.common.db.idempotency import MAX_KEY_LENGTH, request_hash
 from eschool.journal.services.lesson_access import Retry
 
@@ -22,8 +20,6 @@ IdempotencyKey = Annotated[
         description="Any unique string per request: a retry with the same key and body changes nothing more",
     ),
 ]
-# SQLite hands timestamps back without a zone; everything stored is UTC.
-Stamp = Annotated[datetime, AfterValidator(as_utc)]
 Reason = Annotated[str, Field(max_length=500, examples=["Ошибка при вводе"])]
 AuditLimit = Annotated[int, Query(ge=1, le=200, description="How many rows a page holds")]
 

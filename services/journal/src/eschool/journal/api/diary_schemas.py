@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date, datetime, time
+from datetime import date, time
 from decimal import Decimal
 
 from pydantic import BaseModel, Field
 
 from eschool.common.events.contingent import FullName
+from eschool.common.http.request import Stamp
 
 
 class ClassPlace(BaseModel):
@@ -35,7 +36,7 @@ class DiaryMarkRead(BaseModel):
     weight: Decimal = Field(examples=["2"])
     work_type: str = Field(examples=["Контрольная работа"])
     comment: str | None = None
-    recorded_at: datetime
+    recorded_at: Stamp
 
 
 class AttachmentRead(BaseModel):
@@ -135,7 +136,7 @@ class RecentChangeRead(BaseModel):
     """A recent entry of the journal about the pupil: a mark given, changed or removed, an absence."""
 
     kind: str = Field(examples=["mark", "attendance"])
-    at: datetime
+    at: Stamp
     lesson_on: date
     subject_id: uuid.UUID
     subject_name: str

@@ -10,8 +10,7 @@ from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel, ConfigDict, Field
 
 from eschool.common.auth import CurrentPrincipal
-from eschool.common.http.request import database_of
-from eschool.journal.api.deps import Stamp
+from eschool.common.http.request import Stamp, database_of
 from eschool.journal.db.records import Exemption
 from eschool.journal.services.exemptions import (
     ExemptionForm,

@@ -4,7 +4,6 @@ weights, and the subjects marked pass/fail."""
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
 from decimal import Decimal
 from typing import Annotated, Literal
 
@@ -12,7 +11,7 @@ from fastapi import APIRouter, Path, Request
 from pydantic import BaseModel, ConfigDict, Field
 
 from eschool.common.auth import CurrentPrincipal
-from eschool.common.http.request import database_of
+from eschool.common.http.request import Stamp, database_of
 from eschool.journal.api.audit import AuditPage, Paging
 from eschool.journal.domain.scales import GradingScale
 from eschool.journal.services.grading_settings import (
@@ -114,7 +113,7 @@ class GradingPolicyVersionRead(BaseModel):
     version: int
     rounding_threshold: Decimal
     min_marks: int
-    created_at: datetime | None = None
+    created_at: Stamp | None = None
     created_by: uuid.UUID | None = None
 
 

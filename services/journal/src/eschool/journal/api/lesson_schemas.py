@@ -12,7 +12,8 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from eschool.common.events.contingent import FullName
 from eschool.common.events.journal import AttendanceCode, WorkKind
-from eschool.journal.api.deps import Reason, Stamp
+from eschool.common.http.request import Stamp
+from eschool.journal.api.deps import Reason
 from eschool.journal.api.marks import MarkLine
 from eschool.journal.db.records import Attendance, LessonRecord
 from eschool.journal.services.attendance import AttendanceEntry, ClassDay, Correction

@@ -3,19 +3,17 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date, datetime
+from datetime import date
 from typing import Annotated
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field
 
-from eschool.common.db import as_utc
+from eschool.common.http.request import Stamp
 from eschool.scheduling.domain.holidays import HolidayKind
 from eschool.scheduling.domain.lifecycle import MAX_REASON, TermStatus
 from eschool.scheduling.domain.terms import SchemeKind
 from eschool.scheduling.services.term_schemes import SchemeView
 
-# SQLite hands timestamps back without a zone; everything stored is UTC.
-Stamp = Annotated[datetime, AfterValidator(as_utc)]
 Name = Annotated[str, Field(min_length=1, max_length=200)]
 
 
