@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import httpx
 
 from eschool.common.service import ServiceRuntime
@@ -75,3 +77,26 @@ async def test_exemptions_are_kept_by_the_class_teacher_and_the_administration_o
     backwards = {**body, "until_on": "2025-09-01"}
     answer = await api.post(url, json=backwards, headers=teacher(as_, w))
     assert answer.json()["errors"][0]["field"] == "body.until_on"
+
+
+async def test_two_withdrawals_at_once_withdraw_once(
+    journal: ServiceRuntime, api: httpx.AsyncClient, as_: As, world: World
+) -> None:
+    w = world
+    body = {
+        "pupil_person_id": str(w.pupils[1]),
+        "subject_id": str(w.pe),
+        "from_on": str(PE_DAY),
+        "reason": REASON,
+    }
+    granted = await api.post(f"/v1/schools/{w.school}/exemptions", json=body, headers=teacher(as_, w))
+    url = f"/v1/exemptions/{granted.json()['exemption_id']}"
+
+    answers = await asyncio.gather(*(api.delete(url, headers=teacher(as_, w)) for _ in range(4)))
+
+    assert sorted(a.status_code for a in answers) == [200, 404, 404, 404]
+    audit = await api.get(
+        f"/v1/pupils/{w.pupils[1]}/audit", params={"school_id": str(w.school)}, headers=teacher(as_, w)
+    )
+    actions = [i["action"] for i in audit.json()["items"] if i["entity"] == "exemption"]
+    assert actions == ["withdrawn", "granted"]

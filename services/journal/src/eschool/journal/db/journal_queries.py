@@ -77,9 +77,9 @@ class JournalRecords(Repository):
         )
         return set((await self.session.execute(stmt)).scalars())
 
-    async def exemption(self, exemption_id: uuid.UUID) -> Exemption | None:
-        """An exemption by id, deleted or not."""
-        return await self.session.get(Exemption, exemption_id)
+    async def exemption(self, exemption_id: uuid.UUID, *, hold: bool = False) -> Exemption | None:
+        """An exemption by id, deleted or not (``hold``: locked until the transaction ends)."""
+        return await self.session.get(Exemption, exemption_id, with_for_update=hold or None)
 
     async def exemptions(self, school_id: uuid.UUID, pupil_id: uuid.UUID | None) -> list[Exemption]:
         """The school's live exemptions (of one pupil, if given), newest first."""

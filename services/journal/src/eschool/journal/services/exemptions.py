@@ -109,7 +109,9 @@ def _audit(uow: UnitOfWork, actor: Principal, row: Exemption, action: str, old: 
 
 async def withdraw_exemption(uow: UnitOfWork, exemption_id: uuid.UUID, *, actor: Principal) -> Exemption:
     """Withdraw the exemption (the row stays, marked deleted): the pupil is marked again."""
-    row = await JournalRecords(uow.session).exemption(exemption_id)
+    # Held: of two withdrawals at once the second finds it withdrawn (404), one audit row, not two.
+    await uow.serialize()
+    row = await JournalRecords(uow.session).exemption(exemption_id, hold=True)
     if row is None or row.deleted_at is not None:
         raise not_found("exemption_not_found", "Освобождение не найдено")
     await _check(uow, actor, row.school_id, row.pupil_person_id, write=True)
