@@ -3,12 +3,16 @@ school's overrides, the subjects marked pass/fail; changed by the school's admin
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 
 import httpx
+from sqlalchemy import select
 
 from eschool.common.auth import Role
+from eschool.common.service import ServiceRuntime
 from eschool.common.testing.service import As
+from eschool.journal.db.records import WorkType
 
 from .journal_world import World
 from .term_helpers import director, teacher, term_body, term_marks_url
@@ -151,3 +155,21 @@ async def test_every_settings_change_is_audited_and_listed_for_the_administratio
     cursor = paged.json()["next_cursor"]
     rest = await api.get(f"{base}/grading-audit", params={"limit": 3, "cursor": cursor}, headers=headers)
     assert [i["entity"] for i in rest.json()["items"]] == ["grading_policy"]
+
+
+async def test_two_first_overrides_of_a_work_type_at_once_leave_one_row(
+    journal: ServiceRuntime, api: httpx.AsyncClient, as_: As, world: World
+) -> None:
+    w = world
+    url = f"/v1/schools/{w.school}/work-types/control"
+    bodies = [{"weight": w} for w in ("3", "3.5", "4", "4.5")]  # the region weighs a control work 2
+
+    answers = await asyncio.gather(*(api.put(url, json=body, headers=director(as_, w)) for body in bodies))
+
+    # Each is applied after the other or refused with a 409 to retry; never two rows of one code.
+    assert {a.status_code for a in answers} <= {200, 409}, [a.text for a in answers]
+    async with journal.database.uow() as uow:
+        rows = (await uow.session.execute(select(WorkType).where(WorkType.school_id == w.school))).all()
+    assert len(rows) == 1
+    listed = await api.get(f"/v1/schools/{w.school}/grading-audit", headers=director(as_, w))
+    assert len(listed.json()["items"]) == sum(a.status_code == 200 for a in answers)

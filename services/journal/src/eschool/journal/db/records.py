@@ -28,7 +28,8 @@ class WorkType(Base):
     Regional defaults have no school; a school's row with the same ``code`` overrides the default."""
 
     __tablename__ = "work_type"
-    __table_args__ = (Index("ix_work_type_school_id_code", "school_id", "code"),)
+    # One row per school and code (the region's rows, with no school, are one per code by the seed).
+    __table_args__ = (Index("uq_work_type_school_id_code", "school_id", "code", unique=True),)
 
     work_type_id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
     school_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)

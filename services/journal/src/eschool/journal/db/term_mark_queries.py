@@ -243,9 +243,11 @@ class GradingSettings(Repository):
     async def work_type_rows(
         self, school_id: uuid.UUID, code: str
     ) -> tuple[WorkType | None, WorkType | None]:
-        """The region's work type of the code and the school's own row of it, either may be missing."""
+        """The region's work type of the code and the school's own row of it, either may be missing; held
+        until the transaction ends (two administrators' changes of one type go one after the other)."""
         stmt = select(WorkType).where(WorkType.code == code)
         stmt = stmt.where(or_(WorkType.school_id.is_(None), WorkType.school_id == school_id))
+        stmt = stmt.with_for_update()
         rows = list((await self.session.execute(stmt)).scalars())
         regional = next((r for r in rows if r.school_id is None), None)
         return regional, next((r for r in rows if r.school_id is not None), None)

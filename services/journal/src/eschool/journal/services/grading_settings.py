@@ -99,6 +99,7 @@ async def override_work_type(
 ) -> WorkType:
     """Override a regional work type for the school (weight, name, retired), or add or change its own."""
     await check_settings(uow, actor, school_id, write=True)
+    await uow.serialize()
     regional, own = await GradingSettings(uow.session).work_type_rows(school_id, code)
     row = own or _own_copy(school_id, code, regional, change)
     # Before: the school's own row, else the region's it overrides (None: a new type of the school's own).
@@ -112,7 +113,12 @@ async def override_work_type(
         uow.session.add(row)
     if (new := _work_type_state(row)) != old:
         _audit(uow, actor, school_id, "work_type", row.work_type_id, old, new)
-    await uow.commit()
+    try:
+        await uow.commit()
+    except IntegrityError:
+        # Another administrator's first override of the code won the race: theirs stands, retry on it.
+        detail = "Вид работы только что изменили, обновите страницу и повторите"
+        raise conflict("work_type_changed", detail) from None
     return row
 
 
