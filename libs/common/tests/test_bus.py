@@ -357,3 +357,19 @@ def test_the_outbox_writes_the_envelope_the_model_would_write() -> None:
     )
     assert row["envelope"] == model.model_dump(mode="json")
     assert Envelope[ThingCreatedV1].model_validate(row["envelope"]) == model
+
+
+async def test_a_batch_larger_than_a_slice_arrives_in_the_order_it_was_published(bus: BusHarness) -> None:
+    spec = QueueSpec(name=f"order.{uuid.uuid4().hex[:8]}", bindings=("toy.order.#",))
+    await bus.transport.declare(spec)
+    ids = [f"m{i:03d}" for i in range(100)]  # several slices of the RabbitMQ transport's publish
+    await bus.transport.publish(
+        [OutgoingMessage(body=b"{}", routing_key="toy.order.made.v1", message_id=i, type="t") for i in ids]
+    )
+    received = []
+    for _ in ids:
+        delivery = await bus.transport.get(spec.name)
+        assert delivery is not None
+        received.append(delivery.message.message_id)
+        await delivery.ack()
+    assert received == ids
