@@ -16,17 +16,22 @@ from .term_helpers import teacher
 REASON = "Справка: освобождён от физкультуры"
 
 
-async def test_an_exempted_pupil_gets_no_mark_until_the_exemption_is_withdrawn(
-    journal: ServiceRuntime, api: httpx.AsyncClient, as_: As, world: World
-) -> None:
-    w = world
-    kinds = await work_types(journal, w)
-    body = {
+def pe_exemption(w: World) -> dict[str, str]:
+    """The second pupil exempted from physical education from the PE day on."""
+    return {
         "pupil_person_id": str(w.pupils[1]),
         "subject_id": str(w.pe),
         "from_on": str(PE_DAY),
         "reason": REASON,
     }
+
+
+async def test_an_exempted_pupil_gets_no_mark_until_the_exemption_is_withdrawn(
+    journal: ServiceRuntime, api: httpx.AsyncClient, as_: As, world: World
+) -> None:
+    w = world
+    kinds = await work_types(journal, w)
+    body = pe_exemption(w)
     # The maths teacher is the class teacher of 5 А.
     granted = await api.post(f"/v1/schools/{w.school}/exemptions", json=body, headers=teacher(as_, w))
     assert granted.status_code == 201, granted.text
@@ -65,12 +70,7 @@ async def test_exemptions_are_kept_by_the_class_teacher_and_the_administration_o
 ) -> None:
     w = world
     url = f"/v1/schools/{w.school}/exemptions"
-    body = {
-        "pupil_person_id": str(w.pupils[1]),
-        "subject_id": str(w.pe),
-        "from_on": str(PE_DAY),
-        "reason": REASON,
-    }
+    body = pe_exemption(w)
     assert (await api.post(url, json=body, headers=teacher(as_, w, w.other_teacher))).status_code == 403
     stranger = teacher(as_, w, w.teacher_b, school=w.school_b)
     assert (await api.post(url, json=body, headers=stranger)).status_code == 404
@@ -83,12 +83,7 @@ async def test_two_withdrawals_at_once_withdraw_once(
     journal: ServiceRuntime, api: httpx.AsyncClient, as_: As, world: World
 ) -> None:
     w = world
-    body = {
-        "pupil_person_id": str(w.pupils[1]),
-        "subject_id": str(w.pe),
-        "from_on": str(PE_DAY),
-        "reason": REASON,
-    }
+    body = pe_exemption(w)
     granted = await api.post(f"/v1/schools/{w.school}/exemptions", json=body, headers=teacher(as_, w))
     url = f"/v1/exemptions/{granted.json()['exemption_id']}"
 

@@ -9,9 +9,8 @@ from decimal import Decimal
 from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from eschool.journal.db.records import GradingPolicy, SubjectScale, WorkType
+from eschool.journal.db.records import GradingPolicy, WorkType
 from eschool.journal.domain.averages import DEFAULT_POLICY, RoundingPolicy
-from eschool.journal.domain.scales import GradingScale
 
 
 class Grading:
@@ -48,11 +47,6 @@ class Grading:
         if row is None or row.school_id not in (None, school_id):
             return None
         return row
-
-    async def subject_scale(self, school_id: uuid.UUID, subject_id: uuid.UUID) -> GradingScale | None:
-        """The scale the school set for a subject (pass/fail), if it set one."""
-        row = await self.session.get(SubjectScale, (school_id, subject_id))
-        return GradingScale(row.scale) if row is not None else None
 
 
 def policy_of(threshold: Decimal | None, min_marks: int | None, version: int | None) -> RoundingPolicy:

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import ColumnElement, Row, bindparam, func, or_, select
+from sqlalchemy import Row, bindparam, func, or_, select
 
 from eschool.common.db import Repository
 from eschool.journal.db.models import ClassStay, SchoolClass
@@ -30,13 +30,23 @@ class MarkRow:
 
 
 # The statements a save of term marks runs, built once (see lesson_scope_queries: the term-end rush).
-_NUMERIC_MARKS = select(Mark.pupil_person_id, Mark.term_id, Mark.numeric_value, Mark.weight).where(
+# The live marks of a class in a subject over terms (school_id, class_id, subject_id, term_ids).
+_LIVE_MARKS = (
     Mark.school_id == bindparam("school_id"),
     Mark.class_id == bindparam("class_id"),
     Mark.subject_id == bindparam("subject_id"),
     Mark.term_id.in_(bindparam("term_ids", expanding=True)),
     Mark.deleted_at.is_(None),
-    Mark.numeric_value.is_not(None),
+)
+_NUMERIC_MARKS = select(Mark.pupil_person_id, Mark.term_id, Mark.numeric_value, Mark.weight).where(
+    *_LIVE_MARKS, Mark.numeric_value.is_not(None)
+)
+_MARKS_COUNTS = select(Mark.pupil_person_id, func.count()).where(*_LIVE_MARKS).group_by(Mark.pupil_person_id)
+_CONTROL_WORK = (
+    select(Mark.mark_id)
+    .join(WorkType, WorkType.work_type_id == Mark.work_type_id)
+    .where(*_LIVE_MARKS, WorkType.control.is_(True))
+    .limit(1)
 )
 _ROSTER = select(ClassStay.person_id).where(
     ClassStay.school_id == bindparam("school_id"),
@@ -116,12 +126,8 @@ class TermMarkQueries(Repository):
         self, school_class: SchoolClass, subject_id: uuid.UUID, term_id: uuid.UUID
     ) -> dict[uuid.UUID, int]:
         """How many live marks (of any scale) each pupil of the class has in the subject and term."""
-        stmt = select(Mark.pupil_person_id, func.count()).where(
-            *_live_marks(school_class, subject_id, [term_id])
-        )
-        return {
-            pupil: count for pupil, count in await self.session.execute(stmt.group_by(Mark.pupil_person_id))
-        }
+        params = _class_subject(school_class, subject_id) | {"term_ids": [term_id]}
+        return {pupil: count for pupil, count in await self.session.execute(_MARKS_COUNTS, params)}
 
     async def roster(self, school_class: SchoolClass, start: date, end: date) -> list[uuid.UUID]:
         """The pupils in the class on any day of ``start``..``end``."""
@@ -161,9 +167,8 @@ class TermMarkQueries(Repository):
         self, school_class: SchoolClass, subject_id: uuid.UUID, term_id: uuid.UUID
     ) -> bool:
         """True if the class has a live mark of a control, laboratory or practical work in the term."""
-        stmt = select(Mark.mark_id).join(WorkType, WorkType.work_type_id == Mark.work_type_id)
-        stmt = stmt.where(*_live_marks(school_class, subject_id, [term_id]), WorkType.control.is_(True))
-        return (await self.session.execute(stmt.limit(1))).first() is not None
+        params = _class_subject(school_class, subject_id) | {"term_ids": [term_id]}
+        return (await self.session.execute(_CONTROL_WORK, params)).first() is not None
 
     async def term_marks(
         self,
@@ -173,10 +178,9 @@ class TermMarkQueries(Repository):
         pupils: Collection[uuid.UUID],
         *,
         period_keys: Collection[str] | None = None,
-        live: bool = True,
     ) -> list[TermMark]:
-        """The pupils' term marks of the subject and year (only ``period_keys``; deleted ones too unless
-        ``live``), oldest version first."""
+        """The pupils' live term marks of the subject and year (only ``period_keys``), oldest version
+        first."""
         if not pupils:
             return []
         t = TermMark
@@ -188,8 +192,7 @@ class TermMarkQueries(Repository):
         )
         if period_keys is not None:
             stmt = stmt.where(t.period_key.in_(period_keys))
-        if live:
-            stmt = stmt.where(t.deleted_at.is_(None))
+        stmt = stmt.where(t.deleted_at.is_(None))
         return list((await self.session.execute(stmt.order_by(t.version))).scalars())
 
     async def live_term_marks(
@@ -216,20 +219,6 @@ class TermMarkQueries(Repository):
 
 def _class_subject(school_class: SchoolClass, subject_id: uuid.UUID) -> dict[str, uuid.UUID]:
     return {"school_id": school_class.school_id, "class_id": school_class.class_id, "subject_id": subject_id}
-
-
-def _live_marks(
-    school_class: SchoolClass, subject_id: uuid.UUID, term_ids: Collection[uuid.UUID]
-) -> list[ColumnElement[bool]]:
-    """The live marks of the class in the subject over the terms."""
-    m = Mark
-    return [
-        m.school_id == school_class.school_id,
-        m.class_id == school_class.class_id,
-        m.subject_id == subject_id,
-        m.term_id.in_(term_ids),
-        m.deleted_at.is_(None),
-    ]
 
 
 class GradingSettings(Repository):
