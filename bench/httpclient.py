@@ -27,7 +27,7 @@ class RawClient:
 
     def __init__(self) -> None:
         self._idle: dict[tuple[str, int], list[tuple[asyncio.StreamReader, asyncio.StreamWriter]]] = {}
-        self._targets: dict[str, tuple[str, int, str]] = {}
+        self._targets: dict[str, tuple[str, int]] = {}
 
     async def request(
         self, method: str, url: str, headers: dict[str, str], body: bytes = b""
@@ -62,10 +62,12 @@ class RawClient:
         return status, content
 
     def _target(self, url: str) -> tuple[str, int, str]:
-        if url not in self._targets:
-            parts = urlsplit(url)
-            self._targets[url] = (parts.hostname or "", parts.port or 80, parts.path or "/")
-        return self._targets[url]
+        """Host, port and the request target (path and query) of ``url``."""
+        parts = urlsplit(url)
+        if parts.netloc not in self._targets:
+            self._targets[parts.netloc] = (parts.hostname or "", parts.port or 80)
+        target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+        return (*self._targets[parts.netloc], target)
 
     async def aclose(self) -> None:
         for pool in self._idle.values():

@@ -39,6 +39,7 @@ from bus import create_database, servers
 from httpclient import RawClient
 from journal_data import FULL, Dataset, Size
 from journal_dataset import load
+from journal_floor import floor_processes, measure_floor
 from journal_load import Counters
 from journal_operations import measure, measure_replicas, operation_report
 from journal_params import CONCURRENCY, FULL_PARAMS, RAW_POOL, SMALL_PARAMS, TARGETS, Params
@@ -50,6 +51,13 @@ from eschool.common import aio
 from eschool.common.db.migrations import upgrade
 from eschool.journal.app import service as journal_service
 
+FLOOR = {
+    "floor": "the bare layer's transaction or SELECT in a FastAPI process of its own"
+    " (bench/journal_floor_app.py: uvicorn, uvloop, httptools, one asyncpg pool; no authentication,"
+    " validation, ORM or relay), the rows in the request's body; floor_direct: called straight;"
+    " floor_gateway: through a gateway process whose journal upstream it is (the token verified there,"
+    " as for ours); gateway: ours through the gateway",
+}
 TERM_MARKS = {
     "request": "PUT /api/journal/v1/classes/{id}/subjects/{id}/term-marks: a class's 25 term marks "
     "of the term (averages computed from its marks, a row, an audit row and an event each), by the "
@@ -59,7 +67,7 @@ TERM_MARKS = {
 }
 
 
-def run(params: Params, *, replicas: bool, terms_only: bool = False) -> dict[str, Any]:
+def run(params: Params, *, replicas: bool, only: str | None = None) -> dict[str, Any]:
     load_before = os.getloadavg()[0]
     with (
         servers() as (pg_admin, amqp_url),
@@ -72,8 +80,13 @@ def run(params: Params, *, replicas: bool, terms_only: bool = False) -> dict[str
         result: dict[str, Any] = {"dataset": _dataset_report(data)}
         for count in (1, params.replicas) if replicas else (1,):
             with journal_stack(Path(logs), database_url, amqp_url, count) as stack:
+                if only == "floor":
+                    with floor_processes(Path(logs), dsn, stack.jwks_url, stack.gateway) as floor:
+                        found = aio.run(_measure_floor(params, data, dsn, stack, floor))
+                    result["floor"] = {**FLOOR, **found}
+                    continue
                 result[f"replicas_{count}"] = aio.run(
-                    _measure_stack(params, data, dsn, stack, count, terms_only=terms_only)
+                    _measure_stack(params, data, dsn, stack, count, terms_only=only == "term_marks")
                 )
     return _report(params, result, (load_before, os.getloadavg()[0]))
 
@@ -84,6 +97,24 @@ async def _load(dsn: str, size: Size) -> Dataset:
         return await load(conn, size)
     finally:
         await conn.close()
+
+
+async def _measure_floor(
+    params: Params, data: Dataset, dsn: str, stack: Stack, floor: dict[str, Any]
+) -> dict[str, Any]:
+    """The floor lanes beside the bare layer and ours through the gateway (bench/journal_floor.py)."""
+    pool = await asyncpg.create_pool(dsn, min_size=RAW_POOL, max_size=RAW_POOL)
+    monitor = await asyncpg.connect(dsn)
+    client = RawClient()
+    try:
+        world = World(data, Tokens(stack.identity), client, pool)
+        groups = stack.groups | floor["groups"]
+        processes = Processes(groups, await postmaster(monitor), monitor)
+        return await measure_floor(params, world, stack.urls["gateway"], floor, processes)
+    finally:
+        await client.aclose()
+        await monitor.close()
+        await pool.close()
 
 
 async def _measure_stack(
@@ -164,14 +195,19 @@ def main() -> None:
     parser.add_argument(
         "--term-marks-only", action="store_true", help="only the whole school's term marks (one process)"
     )
+    parser.add_argument(
+        "--floor",
+        action="store_true",
+        help="only the floor: the bare layer behind a bare FastAPI process, straight and through a gateway",
+    )
     args = parser.parse_args()
     params = SMALL_PARAMS if args.small else FULL_PARAMS
     if args.schools:
         params = replace(params, size=replace(params.size, schools=args.schools))
     if args.marks:
         params = replace(params, size=replace(params.size, marks=args.marks))
-    only = args.term_marks_only
-    found = run(params, replicas=not (args.no_replicas or only), terms_only=only)
+    only = "term_marks" if args.term_marks_only else "floor" if args.floor else None
+    found = run(params, replicas=not (args.no_replicas or only), only=only)
     print(json.dumps(found, indent=2, ensure_ascii=False))
 
 

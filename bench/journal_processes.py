@@ -39,6 +39,12 @@ class Stack:
     identity: TestIdentity
     groups: dict[str, list[int]]
     urls: dict[str, str]
+    jwks_url: str
+
+    @property
+    def gateway(self) -> str:
+        """The gateway's base URL (the issuer of the tokens is made of it)."""
+        return self.urls["gateway"].removesuffix("/api/journal")
 
 
 @contextlib.contextmanager
@@ -63,7 +69,7 @@ def journal_stack(logs: Path, database_url: str, amqp_url: str, count: int) -> I
                 "gateway": [stack.processes["gateway"].pid],
             }
             urls = {"gateway": f"{stack.gateway_url}/api/journal", "direct": stack.url(JOURNAL)}
-            yield Stack(identity, groups, urls)
+            yield Stack(identity, groups, urls, jwks_url)
 
 
 @contextlib.contextmanager

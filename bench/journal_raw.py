@@ -75,28 +75,34 @@ def raw_lesson_call(world: World) -> Call:
     and an outbox row each, in one transaction (upserts: the bare layer writes lessons again)."""
 
     async def call(index: int) -> None:
-        lesson, now = world.lesson(index), utc_now()
-        body = lesson_body(world, lesson)
-        marks = [mark_rows(world, lesson, uuid.UUID(m["pupil_person_id"]), "4", now) for m in body["marks"]]
-        head = (lesson.lesson_id, lesson.school_id, lesson.lesson_on)
-        record = (*head, *body["record"].values(), lesson.teacher_id, now)
-        audits, outbox = [m[1] for m in marks], [m[2] for m in marks]
-        audits.append(_audit(lesson, "lesson_record", lesson.lesson_id, None, "changed", body["record"], now))
-        outbox.append(_conducted(lesson, body["record"], now))
-        absences = []
-        for entry in body["attendance"]:
-            absence, audit, event = _absence_rows(lesson, uuid.UUID(entry["pupil_person_id"]), now)
-            absences.append(absence)
-            audits.append(audit)
-            outbox.append(event)
+        rows = lesson_rows(world, world.lesson(index), utc_now())
         async with world.pool.acquire() as conn, conn.transaction():
-            await conn.execute(UPSERT_RECORD, *record)
-            await conn.executemany(UPSERT_ATTENDANCE, absences)
-            await conn.executemany(INSERT_MARK, [m[0] for m in marks])
-            await conn.executemany(INSERT_AUDIT, audits)
-            await conn.executemany(INSERT_OUTBOX, outbox)
+            await conn.execute(UPSERT_RECORD, *rows["record"])
+            await conn.executemany(UPSERT_ATTENDANCE, rows["attendance"])
+            await conn.executemany(INSERT_MARK, rows["marks"])
+            await conn.executemany(INSERT_AUDIT, rows["audits"])
+            await conn.executemany(INSERT_OUTBOX, rows["outbox"])
 
     return call
+
+
+def lesson_rows(world: World, lesson: Lesson, now: datetime) -> dict[str, Any]:
+    """The rows of a whole-lesson save: the record, the absences, the marks, their audit and outbox rows."""
+    body = lesson_body(world, lesson)
+    marks = [mark_rows(world, lesson, uuid.UUID(m["pupil_person_id"]), "4", now) for m in body["marks"]]
+    head = (lesson.lesson_id, lesson.school_id, lesson.lesson_on)
+    record = (*head, *body["record"].values(), lesson.teacher_id, now)
+    audits, outbox = [m[1] for m in marks], [m[2] for m in marks]
+    audits.append(_audit(lesson, "lesson_record", lesson.lesson_id, None, "changed", body["record"], now))
+    outbox.append(_conducted(lesson, body["record"], now))
+    absences = []
+    for entry in body["attendance"]:
+        absence, audit, event = _absence_rows(lesson, uuid.UUID(entry["pupil_person_id"]), now)
+        absences.append(absence)
+        audits.append(audit)
+        outbox.append(event)
+    marked = [m[0] for m in marks]
+    return {"record": record, "attendance": absences, "marks": marked, "audits": audits, "outbox": outbox}
 
 
 def raw_diary_call(world: World) -> Call:

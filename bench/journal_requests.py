@@ -104,6 +104,9 @@ def diary_call(world: World, base: str) -> Call:
         headers = world.tokens.guardian(world.data.guardians[pupil], schools[pupil], pupil)
         headers = {k: v for k, v in headers.items() if k != "content-type"}
         url = f"{base}/v1/pupils/{pupil}/diary/week?start={start.isoformat()}"
-        await expect(world.client, "GET", url, headers, b"", 200)
+        answer = await expect(world.client, "GET", url, headers, b"", 200)
+        # The week asked for, with its lessons (a week without any would measure an empty answer).
+        if f'"week_start":"{start.isoformat()}"'.encode() not in answer or b'"lessons":[{' not in answer:
+            raise RuntimeError(f"diary: not the week of {start} with lessons for {pupil}: {answer[:300]!r}")
 
     return call
