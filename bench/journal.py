@@ -41,7 +41,7 @@ from journal_data import FULL, Dataset, Size
 from journal_dataset import load
 from journal_floor import floor_processes, measure_floor
 from journal_load import Counters
-from journal_operations import measure, measure_replicas, operation_report
+from journal_operations import OPERATIONS, measure, measure_replicas, operation_report
 from journal_params import CONCURRENCY, FULL_PARAMS, RAW_POOL, SMALL_PARAMS, TARGETS, Params
 from journal_processes import Processes, Stack, Tokens, journal_stack, postmaster
 from journal_requests import World
@@ -197,8 +197,10 @@ def main() -> None:
     )
     parser.add_argument(
         "--floor",
-        action="store_true",
-        help="only the floor: the bare layer behind a bare FastAPI process, straight and through a gateway",
+        nargs="*",
+        choices=list(OPERATIONS),
+        help="only the floor: the bare layer behind a bare FastAPI process, straight and through a gateway"
+        " (the operations named, or all three)",
     )
     args = parser.parse_args()
     params = SMALL_PARAMS if args.small else FULL_PARAMS
@@ -206,7 +208,9 @@ def main() -> None:
         params = replace(params, size=replace(params.size, schools=args.schools))
     if args.marks:
         params = replace(params, size=replace(params.size, marks=args.marks))
-    only = "term_marks" if args.term_marks_only else "floor" if args.floor else None
+    only = "term_marks" if args.term_marks_only else "floor" if args.floor is not None else None
+    if args.floor:
+        params = replace(params, operations=tuple(args.floor))
     found = run(params, replicas=not (args.no_replicas or only), only=only)
     print(json.dumps(found, indent=2, ensure_ascii=False))
 

@@ -130,7 +130,8 @@ async def measure_floor(
     """Per operation: the peaks of the bare layer, the floor straight and through its gateway, and ours
     through the gateway, in the same interleaved rounds; each one's ratio to the bare layer."""
     found: dict[str, Any] = {}
-    for name, (our_call, bare) in OPERATIONS.items():
+    for name in params.operations:
+        our_call, bare = OPERATIONS[name]
         lanes = {"raw": Lane(bare(world))}
         lanes |= {side: Lane(FLOOR_CALLS[name](world, url)) for side, url in floor["urls"].items()}
         lanes["gateway"] = Lane(our_call(world, ours))

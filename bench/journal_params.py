@@ -26,6 +26,7 @@ class Params:
     probe_requests: int
     term_concurrency: int = 8
     replicas: int = 2
+    operations: tuple[str, ...] = ("mark_single", "lesson_save", "diary_week")
 
 
 FULL_PARAMS = Params(FULL, round_s=5.0, rounds=3, paced_s=15.0, probe_requests=40)

@@ -8,7 +8,8 @@ from collections.abc import AsyncIterator
 
 import pytest
 import pytest_asyncio
-from sqlalchemy import Column, Integer, MetaData, Table, func, select
+from sqlalchemy import Column, Integer, MetaData, Table, func, select, text
+from sqlalchemy.exc import DBAPIError
 from toy.models import Base as ToyBase
 from toy.models import Thing, ThingProjection
 from toy.service import MIGRATIONS
@@ -177,3 +178,55 @@ async def test_schema_drift_is_empty_for_matching_models_and_names_what_differs(
     Table("forgotten", ahead, Column("forgotten_id", Integer, primary_key=True))
     drift = await schema_drift(MIGRATIONS, db_url, ahead)
     assert [(change[0], change[1].name) for change in drift] == [("add_table", "forgotten")]
+
+
+async def test_connections_killed_under_the_pool_are_replaced_without_failing_a_request(pg_url: str) -> None:
+    """A database restart leaves the pool's connections dead: the ping at checkout replaces them (SQLite
+    has no server connections to lose)."""
+    await upgrade_async(MIGRATIONS, pg_url)
+    db = Database(pg_url, source="toy")
+    try:
+        await _survives_killed_connections(db)
+    finally:
+        await db.dispose()
+
+
+async def _survives_killed_connections(db: Database) -> None:
+
+    async def backend() -> int:
+        async with db.uow() as uow:
+            return int((await uow.session.execute(select(func.pg_backend_pid()))).scalar_one())
+
+    pooled = {await backend() for _ in range(3)}
+    other = Database(db.url, source="toy")
+    try:
+        async with other.engine.connect() as conn:
+            # Every other backend of this database: what a restart does to the pool's connections.
+            ended = await conn.exec_driver_sql(
+                "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
+                " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
+            assert ended.scalar_one() >= len(pooled)
+    finally:
+        await other.dispose()
+    assert await count_things(db) == 0  # would fail on a dead connection without the ping
+    assert await backend() not in pooled
+    async with db.reader() as uow:
+        assert (await uow.session.execute(select(func.count()).select_from(Thing))).scalar_one() == 0
+
+
+async def test_a_reader_sees_what_is_committed_without_a_transaction_and_writes_nothing(db: Database) -> None:
+    async with db.uow() as uow:
+        uow.session.add(Thing(thing_id=uuid.uuid4(), name="прочитано"))
+        await uow.commit()
+    async with db.reader() as uow:
+        assert (await uow.session.execute(select(Thing.name))).scalars().all() == ["прочитано"]
+        if not db.is_sqlite:
+            # No transaction around the reader's statements on PostgreSQL (no BEGIN, no ROLLBACK): a
+            # savepoint has nothing to mark.
+            with pytest.raises(DBAPIError, match="transaction blocks"):
+                await uow.session.execute(text("SAVEPOINT probe"))
+        uow.stage(Thing.__table__, {"thing_id": uuid.uuid4(), "name": "не пишется"})
+        with pytest.raises(RuntimeError, match="writes nothing"):
+            await uow.commit()
+    assert await count_things(db) == 1

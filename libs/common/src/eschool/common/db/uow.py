@@ -34,8 +34,10 @@ class UnitOfWork:
         source: str,
         after_outbox_commit: Sequence[Callable[[], None]] = (),
         writers: asyncio.Lock | None = None,
+        read_only: bool = False,
     ) -> None:
         self._sessions = sessions
+        self._read_only = read_only
         self._writers = writers
         self._serialized = False
         self._source = source
@@ -86,6 +88,8 @@ class UnitOfWork:
 
     async def commit(self) -> None:
         """Write staged and pending outbox rows, commit, then wake the relay if events were written."""
+        if self._read_only:
+            raise RuntimeError("a reader's unit of work writes nothing: use Database.uow() to write")
         staged, self._staged = self._staged, {}
         for table, rows in staged.items():
             await self.session.execute(_insert_into(table), rows)

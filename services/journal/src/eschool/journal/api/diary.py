@@ -27,7 +27,7 @@ def diary_router() -> APIRouter:
     @router.get("/diary/children")
     async def children(request: Request, actor: CurrentPrincipal) -> list[ChildRead]:
         """The pupils whose diaries the caller opens: a guardian's children in every school, or oneself."""
-        async with database_of(request).uow() as uow:
+        async with database_of(request).reader() as uow:
             return await diary_children(uow, actor=actor)
 
     @router.get("/pupils/{pupil_id}/diary/week")
@@ -35,7 +35,7 @@ def diary_router() -> APIRouter:
         pupil_id: uuid.UUID, request: Request, actor: CurrentPrincipal, start: Start = None
     ) -> DiaryWeekRead:
         """A pupil's week: lessons with topics, homework, marks with weights and comments, absences."""
-        async with database_of(request).uow() as uow:
+        async with database_of(request).reader() as uow:
             return await diary_week(uow, pupil_id, start, actor=actor)
 
     @router.get("/diary/week")
@@ -46,7 +46,7 @@ def diary_router() -> APIRouter:
         start: Start = None,
     ) -> DiaryWeekRead:
         """The same week, the pupil named by a filter."""
-        async with database_of(request).uow() as uow:
+        async with database_of(request).reader() as uow:
             return await diary_week(uow, pupil_id, start, actor=actor)
 
     @router.get("/pupils/{pupil_id}/diary/week/export")
@@ -54,7 +54,7 @@ def diary_router() -> APIRouter:
         pupil_id: uuid.UUID, request: Request, actor: CurrentPrincipal, start: Start = None
     ) -> Response:
         """The week as an xlsx workbook to print for the family."""
-        async with database_of(request).uow() as uow:
+        async with database_of(request).reader() as uow:
             found = await diary_week(uow, pupil_id, start, actor=actor)
         return xlsx_download(week_workbook(found))
 
@@ -66,7 +66,7 @@ def diary_router() -> APIRouter:
         term_id: Annotated[uuid.UUID | None, Query(description="The current term by default")] = None,
     ) -> TermSummaryRead:
         """A pupil's term: each subject's marks, weighted average, forecast, term mark and absences."""
-        async with database_of(request).uow() as uow:
+        async with database_of(request).reader() as uow:
             return await diary_term(uow, pupil_id, term_id, actor=actor)
 
     @router.get("/pupils/{pupil_id}/diary/recent")
@@ -77,7 +77,7 @@ def diary_router() -> APIRouter:
         limit: Annotated[int, Query(ge=1, le=100)] = 20,
     ) -> list[RecentChangeRead]:
         """The newest marks and absences entered, changed or removed for the pupil."""
-        async with database_of(request).uow() as uow:
+        async with database_of(request).reader() as uow:
             return await diary_recent(uow, pupil_id, limit, actor=actor)
 
     return router

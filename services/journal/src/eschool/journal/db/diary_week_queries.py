@@ -1,8 +1,8 @@
-"""The diary's morning reads, tuned: every family opens the week before school, so a week costs four
+"""The diary's morning reads, tuned: every family opens the week before school, so a week costs three
 statements, each built once at import (a statement object keeps its compiled form's cache key).
 
-- the pupil's stays in classes, each with its school's time zone;
-- whether a guardian is linked to the pupil;
+- the pupil's stays in classes, each with its school's time zone, whether the guardian asking is linked
+  to the pupil, and the pupil's name;
 - the week's lessons of those classes that were the pupil's (a subgroup's lesson only while the pupil was
   in that subgroup), each with its record, subject, the pupil's attendance and whether it has files;
 - the pupil's live marks of the week, with their work types' names.
@@ -16,31 +16,41 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 from decimal import Decimal
 
-from sqlalchemy import bindparam, exists, func, or_, select
+from sqlalchemy import Uuid, and_, bindparam, exists, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from eschool.journal.db.models import ClassStay, GuardianLink, OrgUnitState, SubgroupMembership
+from eschool.common.events.contingent import FullName
+from eschool.journal.db.models import ClassStay, GuardianLink, OrgUnitState, PersonName, SubgroupMembership
 from eschool.journal.db.records import Attendance, HomeworkAttachment, LessonRecord, Mark, WorkType
 from eschool.journal.db.schedule import Lesson, Subject
 
 _PUPIL, _FIRST, _LAST = bindparam("pupil"), bindparam("first"), bindparam("last")
 _SCHOOLS = bindparam("schools", expanding=True)
 
+# One row per stay of the pupil (a single row of Nones for a pupil with none), each with its school's time
+# zone, whether the guardian asking (None: not a guardian) is linked to the pupil, and the pupil's name: who
+# may read the diary, and its heading, in one round trip.
+_ASKED = select(bindparam("pupil", type_=Uuid).label("person_id")).subquery("asked")
+_LINKED = exists().where(
+    GuardianLink.guardian_person_id == bindparam("guardian", type_=Uuid),
+    GuardianLink.pupil_person_id == _ASKED.c.person_id,
+    GuardianLink.linked.is_(True),
+)
 _STAYS = (
     select(
         ClassStay,
         select(OrgUnitState.time_zone)
         .where(OrgUnitState.org_unit_id == ClassStay.school_id)
         .scalar_subquery(),
+        _LINKED,
+        PersonName.last_name,
+        PersonName.first_name,
+        PersonName.middle_name,
     )
-    .where(ClassStay.person_id == _PUPIL, ClassStay.from_on.is_not(None))
+    .select_from(_ASKED)
+    .outerjoin(ClassStay, and_(ClassStay.person_id == _ASKED.c.person_id, ClassStay.from_on.is_not(None)))
+    .outerjoin(PersonName, PersonName.person_id == _ASKED.c.person_id)
     .order_by(ClassStay.from_on)
-)
-_LINKED = (
-    select(GuardianLink.pupil_person_id)
-    .where(GuardianLink.guardian_person_id == bindparam("guardian"), GuardianLink.pupil_person_id == _PUPIL)
-    .where(GuardianLink.linked.is_(True))
-    .limit(1)
 )
 _m = SubgroupMembership
 _IN_SUBGROUP = exists().where(
@@ -98,10 +108,13 @@ _MARKS = (
 
 @dataclass(frozen=True)
 class PupilStays:
-    """A pupil's stays in classes, oldest first, and the time zones of their schools."""
+    """A pupil's stays in classes, oldest first, the time zones of their schools, whether the guardian who
+    asked is linked to the pupil, and the pupil's name (None if it never came)."""
 
     stays: list[ClassStay]
     zones: dict[uuid.UUID, str | None]
+    linked: bool
+    name: FullName | None
 
 
 @dataclass(frozen=True)
@@ -138,16 +151,16 @@ class WeekMark:
     recorded_at: datetime
 
 
-async def pupil_stays(session: AsyncSession, pupil_id: uuid.UUID) -> PupilStays:
-    """Every stay of the pupil in a class, in any school, oldest first, with the schools' time zones."""
-    rows = (await session.execute(_STAYS, {"pupil": pupil_id})).all()
-    return PupilStays([stay for stay, _ in rows], {stay.school_id: zone for stay, zone in rows})
-
-
-async def guardian_linked(session: AsyncSession, guardian_id: uuid.UUID, pupil_id: uuid.UUID) -> bool:
-    """True if the guardian is linked to the pupil in any school."""
-    found = await session.execute(_LINKED, {"guardian": guardian_id, "pupil": pupil_id})
-    return found.first() is not None
+async def pupil_stays(
+    session: AsyncSession, pupil_id: uuid.UUID, guardian_id: uuid.UUID | None = None
+) -> PupilStays:
+    """Every stay of the pupil in a class, in any school, oldest first, with the schools' time zones;
+    whether ``guardian_id`` is linked to the pupil in any school; the pupil's name."""
+    rows = (await session.execute(_STAYS, {"pupil": pupil_id, "guardian": guardian_id})).all()
+    stays = [row[0] for row in rows if row[0] is not None]
+    first = rows[0]
+    name = FullName(last_name=first[3], first_name=first[4], middle_name=first[5]) if first[3] else None
+    return PupilStays(stays, {row[0].school_id: row[1] for row in rows if row[0]}, bool(first[2]), name)
 
 
 async def week_lessons(

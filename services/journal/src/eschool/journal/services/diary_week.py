@@ -61,9 +61,9 @@ async def diary_week(
     schools = {s.school_id for s in stays}
     marks = await week_marks(session, pupil_id, schools, first, last) if schools else []
     days = await _days(DiaryQueries(session), lessons, marks, first)
-    names = await DiaryQueries(session).names([pupil_id])
-    name = names[pupil_id].name if pupil_id in names else None
-    return DiaryWeekRead(pupil_person_id=pupil_id, name=name, week_start=first, week_end=last, days=days)
+    return DiaryWeekRead(
+        pupil_person_id=pupil_id, name=known.name, week_start=first, week_end=last, days=days
+    )
 
 
 async def _days(

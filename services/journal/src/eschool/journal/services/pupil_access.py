@@ -17,8 +17,8 @@ from eschool.common.db import UnitOfWork
 from eschool.common.db.org_tree import schools_under
 from eschool.common.errors import Problem, not_found
 from eschool.journal.db.diary_queries import DiaryQueries
-from eschool.journal.db.diary_week_queries import PupilStays, guardian_linked, pupil_stays
-from eschool.journal.db.models import ClassStay, OrgUnit
+from eschool.journal.db.diary_week_queries import PupilStays, pupil_stays
+from eschool.journal.db.models import OrgUnit
 
 ADMINISTRATION = (Role.school_admin, Role.director, Role.deputy_director)
 
@@ -29,27 +29,27 @@ def pupil_not_found() -> Problem:
 
 
 async def check_pupil_reader(uow: UnitOfWork, actor: Principal, pupil_id: uuid.UUID) -> PupilStays:
-    """The pupil's stays in classes if the actor may read the pupil's diary, else the 404 of a pupil that
-    does not exist."""
-    stays = await pupil_stays(uow.session, pupil_id)
-    if not await _may_read(uow, actor, pupil_id, stays.stays):
+    """The pupil's stays in classes (and name) if the actor may read the pupil's diary, else the 404 of a
+    pupil that does not exist."""
+    guardian = actor.person_id if actor.person_id is not None and actor.has_role(Role.guardian) else None
+    known = await pupil_stays(uow.session, pupil_id, guardian)
+    if not await _may_read(uow, actor, pupil_id, known):
         raise pupil_not_found()
-    return stays
+    return known
 
 
-async def _may_read(uow: UnitOfWork, actor: Principal, pupil_id: uuid.UUID, stays: list[ClassStay]) -> bool:
+async def _may_read(uow: UnitOfWork, actor: Principal, pupil_id: uuid.UUID, known: PupilStays) -> bool:
     if actor.person_id is not None and actor.person_id == pupil_id and actor.has_role(Role.pupil):
         return True
-    guardian = actor.person_id is not None and actor.has_role(Role.guardian)
-    if guardian and await guardian_linked(uow.session, actor.person_id, pupil_id):  # type: ignore[arg-type]
+    if known.linked:  # the guardian asking is linked to the pupil
         return True
-    if not stays:
+    if not known.stays:
         return False
-    schools = {stay.school_id for stay in stays}
+    schools = {stay.school_id for stay in known.stays}
     if any(actor.has_role(*ADMINISTRATION, org_unit_id=school) for school in schools):
         return True
     if actor.person_id is not None and actor.has_role(Role.class_teacher, Role.subject_teacher):
-        classes = {stay.class_id for stay in stays}
+        classes = {stay.class_id for stay in known.stays}
         if await DiaryQueries(uow.session).teaches_as_class_teacher(actor.person_id, classes):
             return True
     jurisdiction = await jurisdiction_of(actor, schools_under(uow.session, OrgUnit.__table__))
