@@ -1,11 +1,11 @@
-"""The diary's morning reads, tuned: every family opens the week before school, so a week costs three
+"""The diary's morning reads, tuned: every family opens the week before school, so a week costs two
 statements, each built once at import (a statement object keeps its compiled form's cache key).
 
 - the pupil's stays in classes, each with its school's time zone, whether the guardian asking is linked
   to the pupil, and the pupil's name;
 - the week's lessons of those classes that were the pupil's (a subgroup's lesson only while the pupil was
-  in that subgroup), each with its record, subject, the pupil's attendance and whether it has files;
-- the pupil's live marks of the week, with their work types' names.
+  in that subgroup), each with its record, subject, the pupil's attendance, whether it has files, and
+  the pupil's live marks in it with their work types' names (a row each).
 """
 
 from __future__ import annotations
@@ -87,22 +87,30 @@ _LESSONS = (
         func.coalesce(Subject.name, ""),
         _ATTENDANCE,
         _HAS_FILES,
+        # The pupil's live marks in the lesson, a row each (one row of Nones for a lesson without).
+        Mark.mark_id,
+        Mark.value,
+        Mark.weight,
+        WorkType.name,
+        Mark.comment,
+        Mark.recorded_at,
     )
     .outerjoin(LessonRecord, LessonRecord.lesson_id == Lesson.lesson_id)
     .outerjoin(Subject, Subject.subject_id == Lesson.subject_id)
+    .outerjoin(
+        Mark,
+        and_(
+            Mark.school_id == Lesson.school_id,
+            Mark.lesson_id == Lesson.lesson_id,
+            Mark.pupil_person_id == _PUPIL,
+            Mark.deleted_at.is_(None),
+        ),
+    )
+    .outerjoin(WorkType, WorkType.work_type_id == Mark.work_type_id)
     .where(Lesson.school_id.in_(_SCHOOLS), Lesson.class_id.in_(bindparam("classes", expanding=True)))
     .where(Lesson.lesson_on.between(_FIRST, _LAST), Lesson.cancelled.is_(False))
     .where(or_(Lesson.subgroup_id.is_(None), _IN_SUBGROUP))
-    .order_by(Lesson.lesson_on, Lesson.slot_number, Lesson.starts_at)
-)
-_MARKS = (
-    select(
-        Mark.lesson_id, Mark.mark_id, Mark.value, Mark.weight, WorkType.name, Mark.comment, Mark.recorded_at
-    )
-    .join(WorkType, WorkType.work_type_id == Mark.work_type_id)
-    .where(Mark.school_id.in_(_SCHOOLS), Mark.pupil_person_id == _PUPIL)
-    .where(Mark.lesson_on.between(_FIRST, _LAST), Mark.deleted_at.is_(None))
-    .order_by(Mark.recorded_at)
+    .order_by(Lesson.lesson_on, Lesson.slot_number, Lesson.starts_at, Lesson.lesson_id, Mark.recorded_at)
 )
 
 
@@ -136,6 +144,7 @@ class WeekLesson:
     subject_name: str
     attendance: str | None
     has_files: bool
+    marks: list[WeekMark]
 
 
 @dataclass(frozen=True)
@@ -166,7 +175,8 @@ async def pupil_stays(
 async def week_lessons(
     session: AsyncSession, pupil_id: uuid.UUID, stays: Collection[ClassStay], first: date, last: date
 ) -> list[WeekLesson]:
-    """The classes' lessons on the days (not cancelled; a subgroup's only while the pupil was in it)."""
+    """The classes' lessons on the days (not cancelled; a subgroup's only while the pupil was in it), each
+    with the pupil's live marks in it, oldest first."""
     params = {
         "pupil": pupil_id,
         "schools": sorted({s.school_id for s in stays}),
@@ -174,12 +184,10 @@ async def week_lessons(
         "first": first,
         "last": last,
     }
-    return [WeekLesson(*row) for row in await session.execute(_LESSONS, params)]
-
-
-async def week_marks(
-    session: AsyncSession, pupil_id: uuid.UUID, schools: Collection[uuid.UUID], first: date, last: date
-) -> list[WeekMark]:
-    """The pupil's live marks in the schools' lessons of the days, oldest first."""
-    params = {"pupil": pupil_id, "schools": sorted(schools), "first": first, "last": last}
-    return [WeekMark(*row) for row in await session.execute(_MARKS, params)]
+    lessons: list[WeekLesson] = []
+    for row in await session.execute(_LESSONS, params):
+        if not lessons or lessons[-1].lesson_id != row[0]:
+            lessons.append(WeekLesson(*row[:15], marks=[]))
+        if row[15] is not None:
+            lessons[-1].marks.append(WeekMark(row[0], *row[15:]))
+    return lessons

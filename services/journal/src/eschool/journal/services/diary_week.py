@@ -22,7 +22,7 @@ from eschool.journal.api.diary_schemas import (
     DiaryWeekRead,
 )
 from eschool.journal.db.diary_queries import DiaryQueries
-from eschool.journal.db.diary_week_queries import WeekLesson, WeekMark, week_lessons, week_marks
+from eschool.journal.db.diary_week_queries import WeekLesson, week_lessons
 from eschool.journal.db.models import ClassStay
 from eschool.journal.services.pupil_access import check_pupil_reader
 
@@ -58,29 +58,13 @@ async def diary_week(
     session = uow.session
     rows = await week_lessons(session, pupil_id, stays, first, last) if stays else []
     lessons = pupils_lessons(rows, stays)
-    schools = {s.school_id for s in stays}
-    marks = await week_marks(session, pupil_id, schools, first, last) if schools else []
-    days = await _days(DiaryQueries(session), lessons, marks, first)
+    days = await _days(DiaryQueries(session), lessons, first)
     return DiaryWeekRead(
         pupil_person_id=pupil_id, name=known.name, week_start=first, week_end=last, days=days
     )
 
 
-async def _days(
-    queries: DiaryQueries, lessons: list[WeekLesson], week_marks: list[WeekMark], first: date
-) -> list[DiaryDayRead]:
-    marks = defaultdict(list)
-    for mark in week_marks:
-        marks[mark.lesson_id].append(
-            DiaryMarkRead(
-                mark_id=mark.mark_id,
-                value=mark.value,
-                weight=mark.weight,
-                work_type=mark.work_type,
-                comment=mark.comment,
-                recorded_at=mark.recorded_at,
-            )
-        )
+async def _days(queries: DiaryQueries, lessons: list[WeekLesson], first: date) -> list[DiaryDayRead]:
     files = defaultdict(list)
     with_files = [lesson.lesson_id for lesson in lessons if lesson.has_files]
     for lesson_id, attachment_id, file_name in await queries.attachments(with_files) if with_files else []:
@@ -101,7 +85,7 @@ async def _days(
                 attachments=files[lesson.lesson_id],
                 work_kind=lesson.work_kind,
                 substitute=bool(lesson.substitute),
-                marks=marks[lesson.lesson_id],
+                marks=[DiaryMarkRead.model_validate(mark, from_attributes=True) for mark in lesson.marks],
                 attendance=lesson.attendance,
             )
         )
