@@ -26,7 +26,7 @@ OPERATOR_KINDS = {"rabbitmq.com/v1beta1": {"RabbitmqCluster"}}
 OLDEST_KUBERNETES = "1.30"
 DEPRECATED_KUSTOMIZE_KEYS = {"bases", "commonLabels", "patchesStrategicMerge", "patchesJson6902", "vars"}
 # The services base/ holds, each made by new-service.sh and then edited (deploy/k8s/README.md).
-COMMITTED_SERVICES = ("gateway", "identity", "contingent", "scheduling", "journal")
+COMMITTED_SERVICES = ("gateway", "identity", "contingent", "scheduling", "journal", "enrolment")
 
 Objects = list[dict[str, Any]]
 
@@ -150,7 +150,7 @@ def test_schema_validation_catches_a_broken_manifest(
 
 def test_new_service_refuses_a_bad_name_and_an_existing_service(instantiated: Path) -> None:
     script = instantiated / "new-service.sh"
-    for args in (["Enrolment"], ["enrolment", "--replicas=3"], ["journal"]):
+    for args in (["Communications"], ["communications", "--replicas=3"], ["journal"]):
         result = subprocess.run(["bash", str(script), *args], capture_output=True, text=True, check=False)
         assert result.returncode != 0, f"new-service.sh {' '.join(args)} succeeded"
-    assert not (instantiated / "base" / "services" / "enrolment").exists()
+    assert not (instantiated / "base" / "services" / "communications").exists()

@@ -18,7 +18,7 @@ COMPONENT = "app.kubernetes.io/component"
 # Workloads without a database or a broker of their own (the gateway keeps no data).
 STATELESS = frozenset({"gateway"})
 # The services that hash SNILS with the one shared key, the Secret snils-hmac (deploy/k8s/README.md).
-SNILS_KEY_READERS = frozenset({"identity", "contingent"})
+SNILS_KEY_READERS = frozenset({"identity", "contingent", "enrolment"})
 _UNITS = {"": 1.0, "m": 1e-3, "k": 1e3, "M": 1e6, "G": 1e9, "Ki": 2.0**10, "Mi": 2.0**20, "Gi": 2.0**30}
 
 Obj = dict[str, Any]
@@ -161,7 +161,7 @@ def test_settings_are_read_under_the_service_prefix_from_its_own_secrets(renders
             assert (ref["name"], ref["key"]) == (secret, key), f"{where(overlay, workload)}: {setting}"
 
 
-def test_identity_and_contingent_alone_read_the_shared_snils_key(renders: Renders) -> None:
+def test_identity_contingent_and_enrolment_alone_read_the_shared_snils_key(renders: Renders) -> None:
     readers = set()
     for overlay, workload in workloads(renders):
         service = workload["metadata"]["labels"][NAME]

@@ -15,7 +15,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass, fields
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Self
 
 from pydantic import BaseModel
 from sqlalchemy import MetaData, Table, Uuid
@@ -66,21 +66,15 @@ class ClassTeacherNode:
 
 
 @dataclass(frozen=True)
-class ContingentProjection:
-    """A service's tables of contingent's facts, and the handlers keeping them (``handlers()``)."""
+class OrgTreeProjection:
+    """A service's tables of contingent's org tree (a unit's place, its state), and their handlers: all a
+    service that only needs to know the schools keeps (enrolment)."""
 
     org_unit: Table
     org_unit_state: Table
-    school_class: Table
-    class_teacher: Table
-    subgroup: Table
-    subgroup_membership: Table
-    staff_member: Table
-    person_name: Table
-    class_stay: Table
 
     @classmethod
-    def of(cls, metadata: MetaData) -> ContingentProjection:
+    def of(cls, metadata: MetaData) -> Self:
         """The projection in the service's tables named after the fields (``org_unit``, ``class_stay``...)."""
         return cls(**{field.name: metadata.tables[field.name] for field in fields(cls)})
 
@@ -90,18 +84,6 @@ class ContingentProjection:
             OrgUnitRegisteredV1: self.on_org_unit_registered,
             OrgUnitChangedV1: self.on_org_unit_changed,
             OrgUnitReassignedV1: self.on_org_unit_reassigned,
-            ClassSavedV1: self.on_class_saved,
-            ClassTeacherAssignedV1: self.on_class_teacher_assigned,
-            SubgroupSavedV1: self.on_subgroup_saved,
-            SubgroupMembershipChangedV1: self.on_subgroup_membership_changed,
-            StaffHiredV1: self.on_staff_hired,
-            StaffDismissedV1: self.on_staff_dismissed,
-            PupilEnrolledV1: self.on_pupil_enrolled,
-            PupilArrivedV1: self.on_pupil_arrived,
-            PupilWithdrawnV1: self.on_pupil_withdrawn,
-            PupilTransferredV1: self.on_pupil_transferred,
-            PupilPromotedV1: self.on_pupil_promoted,
-            PersonChangedV1: self.on_person_changed,
         }
 
     async def on_org_unit_registered(self, event: Envelope[OrgUnitRegisteredV1], uow: UnitOfWork) -> None:
@@ -121,6 +103,61 @@ class ContingentProjection:
         """A unit moved under another parent (a school to another municipality)."""
         data = event.data
         await self._place(uow, data.org_unit_id, data.kind, data.parent_id, data.occurred_at)
+
+    async def _place(
+        self, uow: UnitOfWork, org_unit_id: uuid.UUID, kind: str, parent_id: uuid.UUID | None, at: datetime
+    ) -> None:
+        values = {"org_unit_id": org_unit_id, "kind": kind, "parent_id": parent_id, "source_version": at}
+        await upsert_newer(uow.session, self.org_unit, values, key=("org_unit_id",))
+
+    async def _state(
+        self,
+        uow: UnitOfWork,
+        org_unit_id: uuid.UUID,
+        short_name: str | None,
+        time_zone: str | None,
+        closed: bool,
+        at: datetime,
+    ) -> None:
+        values = {
+            "org_unit_id": org_unit_id,
+            "short_name": short_name,
+            "time_zone": time_zone,
+            "closed": closed,
+            "source_version": at,
+        }
+        await upsert_newer(uow.session, self.org_unit_state, values, key=("org_unit_id",))
+
+
+@dataclass(frozen=True)
+class ContingentProjection(OrgTreeProjection):
+    """A service's tables of contingent's facts, and the handlers keeping them (``handlers()``)."""
+
+    school_class: Table
+    class_teacher: Table
+    subgroup: Table
+    subgroup_membership: Table
+    staff_member: Table
+    person_name: Table
+    class_stay: Table
+
+    def handlers(self) -> dict[type[Event], Handler]:
+        """The handler of each contingent event these tables follow."""
+        return {
+            **super().handlers(),
+            ClassSavedV1: self.on_class_saved,
+            ClassTeacherAssignedV1: self.on_class_teacher_assigned,
+            SubgroupSavedV1: self.on_subgroup_saved,
+            SubgroupMembershipChangedV1: self.on_subgroup_membership_changed,
+            StaffHiredV1: self.on_staff_hired,
+            StaffDismissedV1: self.on_staff_dismissed,
+            PupilEnrolledV1: self.on_pupil_enrolled,
+            PupilArrivedV1: self.on_pupil_arrived,
+            PupilWithdrawnV1: self.on_pupil_withdrawn,
+            PupilTransferredV1: self.on_pupil_transferred,
+            PupilPromotedV1: self.on_pupil_promoted,
+            PersonChangedV1: self.on_person_changed,
+        }
 
     async def on_class_saved(self, event: Envelope[ClassSavedV1], uow: UnitOfWork) -> None:
         """A class's whole card (the columns the service keeps of it), and its class teacher."""
@@ -208,27 +245,3 @@ class ContingentProjection:
     ) -> None:
         values = {"class_id": class_id, "school_id": school_id, "person_id": person_id, "source_version": at}
         await upsert_newer(uow.session, self.class_teacher, values, key=("class_id",))
-
-    async def _place(
-        self, uow: UnitOfWork, org_unit_id: uuid.UUID, kind: str, parent_id: uuid.UUID | None, at: datetime
-    ) -> None:
-        values = {"org_unit_id": org_unit_id, "kind": kind, "parent_id": parent_id, "source_version": at}
-        await upsert_newer(uow.session, self.org_unit, values, key=("org_unit_id",))
-
-    async def _state(
-        self,
-        uow: UnitOfWork,
-        org_unit_id: uuid.UUID,
-        short_name: str | None,
-        time_zone: str | None,
-        closed: bool,
-        at: datetime,
-    ) -> None:
-        values = {
-            "org_unit_id": org_unit_id,
-            "short_name": short_name,
-            "time_zone": time_zone,
-            "closed": closed,
-            "source_version": at,
-        }
-        await upsert_newer(uow.session, self.org_unit_state, values, key=("org_unit_id",))

@@ -74,3 +74,52 @@ class ApplicationAssignedToClassV1(Event):
     child: ApplicationChild
     applicant: ApplicationApplicant | None = None
     occurred_at: datetime
+
+
+ApplicationKind = Literal["first_grade", "tenth_grade", "transfer"]
+ApplicationSource = Literal["state_portal", "regional_portal", "school"]
+ApplicationStatus = Literal[
+    "new", "documents_check", "registered", "assigned_to_class", "enrolled", "rejected", "withdrawn"
+]
+
+
+class ApplicationSubmittedV1(Event):
+    """Emitted when an application arrives (from a portal, or entered by the school): ids, what is asked
+    for and where it stands; no name, birth date, SNILS, address or contact (partner-visible)."""
+
+    event_type = "enrolment.application.submitted.v1"
+
+    application_id: uuid.UUID
+    school_id: uuid.UUID
+    kind: ApplicationKind
+    grade: int = Field(ge=1, le=11)
+    school_year: int = Field(
+        description="The calendar year the school year wanted starts in", examples=[2027]
+    )
+    source: ApplicationSource
+    portal_number: str | None = Field(default=None, description="The portal's own number of the application")
+    status: ApplicationStatus
+    priority_group: int = Field(
+        ge=1, le=5, description="1 first: the order of the ranked list, then received_at"
+    )
+    received_at: datetime = Field(description="Server receipt time, to the microsecond")
+    duplicate_of: uuid.UUID | None = Field(
+        default=None, description="An open application for the same child to the same school, if any"
+    )
+    version: int
+    occurred_at: datetime
+
+
+class ApplicationStatusChangedV1(Event):
+    """Emitted when an application moves from one status to another (by the school, the applicant, or on
+    its own after the configured days); ``reason_code`` says why a rejection or withdrawal happened."""
+
+    event_type = "enrolment.application.status_changed.v1"
+
+    application_id: uuid.UUID
+    school_id: uuid.UUID
+    from_status: ApplicationStatus
+    to_status: ApplicationStatus
+    reason_code: str | None = None
+    version: int
+    occurred_at: datetime

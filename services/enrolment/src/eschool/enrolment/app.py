@@ -1,0 +1,28 @@
+"""The enrolment service's definition for the platform."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import APIRouter
+
+from eschool.common.service import ServiceDefinition
+from eschool.enrolment.api.applications import applications_router
+from eschool.enrolment.api.intake import intake_router
+from eschool.enrolment.consumers.contingent import CONTINGENT_EVENTS
+from eschool.enrolment.settings import EnrolmentSettings
+
+
+def routers() -> list[APIRouter]:
+    """Every router of the API, under ``/api/enrolment``."""
+    return [intake_router(), applications_router()]
+
+
+service = ServiceDefinition(
+    name="enrolment",
+    title="eschool enrolment",
+    settings=EnrolmentSettings,
+    migrations=Path(__file__).resolve().parents[3] / "migrations",
+    routers=routers,
+    consumers=[CONTINGENT_EVENTS],
+)

@@ -1,0 +1,1 @@
+"""What enrolment learns from other services' events: contingent's schools."""

@@ -1,0 +1,112 @@
+"""Enrolment's tables: the applications, each change of their status, the portals' remembered intake
+answers, and contingent's org tree as enrolment knows it (which units are open schools).
+
+An application keeps the child's and the applicant's particulars the school needs to handle it; a
+declared SNILS is kept only as its keyed hash (``eschool.common.snils``), and contacts never leave this
+database (no event carries them). Rows carry ``school_id`` and their indexes start with it.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String, Uuid
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from eschool.common.db import make_metadata
+from eschool.common.db.base import JsonDoc, UtcDateTime
+from eschool.common.db.idempotency import IdempotentRequestNode
+from eschool.common.db.org_tree import OrgUnitNode, OrgUnitStateNode
+
+
+class Base(DeclarativeBase):
+    metadata = make_metadata()
+
+
+class OrgUnit(OrgUnitNode, Base):
+    """A unit of the org tree (region, municipality, school) and its parent, as contingent last said."""
+
+    __tablename__ = "org_unit"
+
+
+class OrgUnitState(OrgUnitStateNode, Base):
+    """A unit's name, time zone and whether it is closed, as contingent last said."""
+
+    __tablename__ = "org_unit_state"
+
+
+class IdempotentRequest(IdempotentRequestNode, Base):
+    """A portal's application as first answered, keyed by the portal and its own number."""
+
+    __tablename__ = "idempotent_request"
+
+
+class Application(Base):
+    """An application for a place in a school: what is asked, for whom, by whom, where it stands."""
+
+    __tablename__ = "application"
+    __table_args__ = (
+        # The natural key of a portal's application: a re-sent one never makes a second row.
+        Index("uq_application_source_portal_number", "source", "portal_number", unique=True),
+        # The school's ranked list: its status, the priority group, then the receipt time.
+        Index("ix_application_school_rank", "school_id", "status", "priority_group", "received_at"),
+        Index("ix_application_school_child", "school_id", "child_birth_date", "child_last_name"),
+    )
+
+    application_id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
+    school_id: Mapped[uuid.UUID] = mapped_column(Uuid)
+    kind: Mapped[str] = mapped_column(String(20))
+    grade: Mapped[int] = mapped_column(Integer)
+    school_year: Mapped[int] = mapped_column(Integer)
+    source: Mapped[str] = mapped_column(String(20))
+    portal_number: Mapped[str | None] = mapped_column(String(50))
+    status: Mapped[str] = mapped_column(String(30))
+    received_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    benefit: Mapped[str] = mapped_column(String(30))
+    sibling_in_school: Mapped[bool] = mapped_column(Boolean)
+    in_territory: Mapped[bool] = mapped_column(Boolean)
+    priority_group: Mapped[int] = mapped_column(Integer)
+    child_last_name: Mapped[str] = mapped_column(String(100))
+    child_first_name: Mapped[str] = mapped_column(String(100))
+    child_middle_name: Mapped[str | None] = mapped_column(String(100))
+    child_birth_date: Mapped[date] = mapped_column(Date)
+    child_sex: Mapped[str] = mapped_column(String(10))
+    child_citizenship: Mapped[str | None] = mapped_column(String(2))
+    child_snils_hash: Mapped[str | None] = mapped_column(String(64))
+    applicant_kind: Mapped[str] = mapped_column(String(30))
+    applicant_last_name: Mapped[str] = mapped_column(String(100))
+    applicant_first_name: Mapped[str] = mapped_column(String(100))
+    applicant_middle_name: Mapped[str | None] = mapped_column(String(100))
+    applicant_snils_hash: Mapped[str | None] = mapped_column(String(64))
+    applicant_email: Mapped[str | None] = mapped_column(String(254))
+    applicant_phone: Mapped[str | None] = mapped_column(String(20))
+    address: Mapped[str] = mapped_column(String(500))
+    documents: Mapped[Any] = mapped_column(JsonDoc)
+    age_out_of_range: Mapped[bool] = mapped_column(Boolean)
+    duplicate_of: Mapped[uuid.UUID | None] = mapped_column(Uuid)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    version: Mapped[int] = mapped_column(Integer)
+
+
+class StatusChange(Base):
+    """One step of an application's history: from, to, why, who, when (the first step comes from None)."""
+
+    __tablename__ = "application_status_change"
+    __table_args__ = (
+        Index("ix_application_status_change_school_application", "school_id", "application_id"),
+    )
+
+    change_id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
+    application_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("application.application_id"))
+    school_id: Mapped[uuid.UUID] = mapped_column(Uuid)
+    from_status: Mapped[str | None] = mapped_column(String(30))
+    to_status: Mapped[str] = mapped_column(String(30))
+    reason_code: Mapped[str | None] = mapped_column(String(50))
+    comment: Mapped[str | None] = mapped_column(String(1000))
+    actor_user_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
+    actor_client_id: Mapped[str | None] = mapped_column(String(100))
+    at: Mapped[datetime] = mapped_column(UtcDateTime)
+    version: Mapped[int] = mapped_column(Integer)

@@ -1,0 +1,1 @@
+"""Enrolment's rules, without I/O: the statuses and their transitions, the ranked list's order."""

@@ -1,0 +1,1 @@
+"""Enrolment's use cases: intake, status changes, reads; each checks who asks."""

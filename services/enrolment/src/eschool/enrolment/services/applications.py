@@ -1,0 +1,121 @@
+"""The school handles its applications: reads them (one, the ranked list, the history) and moves them
+through the workflow (``domain.workflow``), each step recorded with who, when and why.
+
+Who: the school's administration (administrator, director, deputies, secretary) in the application's
+school. Anyone else gets the same 404 as for an application that does not exist: an application's
+existence says something about a child. A portal (a machine client) reads nothing here.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from sqlalchemy import select
+
+from eschool.common.auth import Principal, Role
+from eschool.common.db import UnitOfWork, utcnow
+from eschool.common.errors import Problem, conflict, not_found, unprocessable
+from eschool.common.events.enrolment import ApplicationStatusChangedV1
+from eschool.enrolment.db.models import Application, StatusChange
+from eschool.enrolment.domain.workflow import IllegalStep, MissingReason, Status, check_step
+
+SCHOOL_STAFF = (Role.school_admin, Role.director, Role.deputy_director, Role.secretary)
+
+
+def application_not_found() -> Problem:
+    return not_found("application_not_found", "Заявление не найдено")
+
+
+def may_handle(actor: Principal, school_id: uuid.UUID) -> bool:
+    """True if the actor handles the school's applications."""
+    return not actor.is_machine and actor.has_role(*SCHOOL_STAFF, org_unit_id=school_id)
+
+
+async def application_of(
+    uow: UnitOfWork, application_id: uuid.UUID, *, actor: Principal, for_update: bool = False
+) -> Application:
+    """The application if the actor handles its school, else the 404 of one that does not exist."""
+    stmt = select(Application).where(Application.application_id == application_id)
+    found = (await uow.session.execute(stmt.with_for_update() if for_update else stmt)).scalar_one_or_none()
+    if found is None or not may_handle(actor, found.school_id):
+        raise application_not_found()
+    return found
+
+
+async def school_applications(
+    uow: UnitOfWork, school_id: uuid.UUID, status: Status | None, *, actor: Principal
+) -> list[Application]:
+    """The school's applications ranked: the priority group, then the receipt time."""
+    if not may_handle(actor, school_id):
+        raise not_found("school_not_found", "Образовательная организация не найдена")
+    a = Application
+    stmt = select(a).where(a.school_id == school_id)
+    if status is not None:
+        stmt = stmt.where(a.status == status.value)
+    return list((await uow.session.scalars(stmt.order_by(a.priority_group, a.received_at))).all())
+
+
+async def history(uow: UnitOfWork, application_id: uuid.UUID, *, actor: Principal) -> list[StatusChange]:
+    """The application's steps, the first first."""
+    application = await application_of(uow, application_id, actor=actor)
+    c = StatusChange
+    stmt = select(c).where(c.school_id == application.school_id, c.application_id == application_id)
+    return list((await uow.session.scalars(stmt.order_by(c.version))).all())
+
+
+async def change_status(
+    uow: UnitOfWork,
+    application_id: uuid.UUID,
+    target: Status,
+    *,
+    reason_code: str | None,
+    comment: str | None,
+    version: int | None,
+    actor: Principal,
+) -> Application:
+    """Take one step of the workflow, recorded and announced; illegal steps are refused (409)."""
+    await uow.serialize()
+    application = await application_of(uow, application_id, actor=actor, for_update=True)
+    if version is not None and version != application.version:
+        detail = "Заявление изменилось с тех пор, как его открыли: обновите страницу"
+        raise conflict("stale_version", detail, field_name="body.version")
+    current = Status(application.status)
+    try:
+        check_step(current, target, reason_code, comment)
+    except IllegalStep as step:
+        raise conflict("illegal_status_change", step.detail, field_name="body.status") from None
+    except MissingReason as missing:
+        raise unprocessable("reason_required", missing.detail, field_name=f"body.{missing.field}") from None
+    now = utcnow()
+    application.status = target.value
+    application.version += 1
+    application.updated_at = now
+    uow.session.add(
+        StatusChange(
+            change_id=uuid.uuid4(),
+            application_id=application.application_id,
+            school_id=application.school_id,
+            from_status=current.value,
+            to_status=target.value,
+            reason_code=reason_code,
+            comment=comment,
+            actor_user_id=actor.user_id,
+            actor_client_id=actor.client_id,
+            at=now,
+            version=application.version,
+        )
+    )
+    uow.outbox.add(
+        ApplicationStatusChangedV1(
+            application_id=application.application_id,
+            school_id=application.school_id,
+            from_status=current.value,
+            to_status=target.value,
+            reason_code=reason_code,
+            version=application.version,
+            occurred_at=now,
+        ),
+        subject=application.application_id,
+        school_id=application.school_id,
+    )
+    return application
