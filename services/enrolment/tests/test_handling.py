@@ -156,3 +156,46 @@ async def test_the_ranked_list_filters_by_status(
     bad = await api.get(url, params={"status": "lost"}, headers=admin)
     assert bad.status_code == 422
     assert bad.json()["errors"][0]["field"] == "query.status"
+
+
+async def test_the_school_enters_a_paper_application_once_per_key_as_new(
+    api: httpx.AsyncClient, world: World, as_: As, enrolment: ServiceRuntime
+) -> None:
+    body = application(world.school_a)
+    for portal_field in ("portal_number", "source", "school_id"):
+        del body[portal_field]
+    secretary = as_(Role.secretary, world.school_a)
+    url = f"/v1/schools/{world.school_a}/applications"
+    key = {**secretary, "Idempotency-Key": "paper-2027-001"}
+    first = await api.post(url, json=body, headers=key)
+    again = await api.post(url, json=body, headers=key)
+    assert first.status_code == 201, first.text
+    assert again.status_code == 201
+    assert again.json() == first.json()
+    entered = first.json()
+    assert entered["status"] == "new"
+    assert entered["source"] == "school"
+    assert entered["portal_number"] is None
+    assert entered["school_id"] == str(world.school_a)
+    assert len(await published(enrolment, "enrolment.application.submitted.v1")) == 1
+    registered = await api.post(
+        f"/v1/applications/{entered['application_id']}/status",
+        json={"status": "registered"},
+        headers=secretary,
+    )
+    assert registered.status_code == 200, registered.text
+    for outsider in (as_(Role.school_admin, world.school_b), as_(Role.class_teacher, world.school_a)):
+        refused = await api.post(url, json=body, headers=outsider)
+        assert refused.status_code == 404, refused.text
+    bad = await api.post(
+        url, json={**body, "child": {**body["child"], "birth_date": "2999-01-01"}}, headers=secretary
+    )
+    assert bad.status_code == 422
+    assert bad.json()["errors"][0]["field"] == "body.child.birth_date"
+    closed = await api.post(
+        f"/v1/schools/{world.closed_school}/applications",
+        json=body,
+        headers=as_(Role.director, world.closed_school),
+    )
+    assert closed.status_code == 422
+    assert closed.json()["errors"][0]["code"] == "school_not_found"

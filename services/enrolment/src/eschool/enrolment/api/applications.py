@@ -6,80 +6,26 @@ import uuid
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
+from fastapi.responses import JSONResponse
 
 from eschool.common.auth import CurrentPrincipal
-from eschool.common.http.request import database_of
+from eschool.common.http.request import IdempotencyKey, database_of, settings_of
 from eschool.enrolment.api.schemas import (
-    ApplicantRead,
     ApplicationRead,
-    ChildRead,
+    SchoolApplicationIn,
     StatusChangeIn,
     StatusChangeRead,
 )
-from eschool.enrolment.db.models import Application, StatusChange
-from eschool.enrolment.domain.workflow import STATUS_TITLES, Status
+from eschool.enrolment.domain.workflow import Status
 from eschool.enrolment.services.applications import (
     application_of,
     change_status,
     history,
     school_applications,
 )
-
-
-def application_read(a: Application) -> ApplicationRead:
-    """An application as the school reads it (SNILS only as whether one was declared)."""
-    return ApplicationRead(
-        application_id=a.application_id,
-        school_id=a.school_id,
-        kind=a.kind,  # type: ignore[arg-type]
-        grade=a.grade,
-        school_year=a.school_year,
-        source=a.source,
-        portal_number=a.portal_number,
-        status=a.status,  # type: ignore[arg-type]
-        status_title=STATUS_TITLES[Status(a.status)],
-        received_at=a.received_at,
-        priority_group=a.priority_group,
-        benefit=a.benefit,  # type: ignore[arg-type]
-        sibling_in_school=a.sibling_in_school,
-        in_territory=a.in_territory,
-        age_out_of_range=a.age_out_of_range,
-        duplicate_of=a.duplicate_of,
-        child=ChildRead(
-            last_name=a.child_last_name,
-            first_name=a.child_first_name,
-            middle_name=a.child_middle_name,
-            birth_date=a.child_birth_date,
-            sex=a.child_sex,  # type: ignore[arg-type]
-            citizenship=a.child_citizenship,
-            snils_declared=a.child_snils_hash is not None,
-        ),
-        applicant=ApplicantRead(
-            kind=a.applicant_kind,  # type: ignore[arg-type]
-            last_name=a.applicant_last_name,
-            first_name=a.applicant_first_name,
-            middle_name=a.applicant_middle_name,
-            email=a.applicant_email,
-            phone=a.applicant_phone,
-        ),
-        address=a.address,
-        documents=list(a.documents),
-        version=a.version,
-    )
-
-
-def change_read(c: StatusChange) -> StatusChangeRead:
-    return StatusChangeRead(
-        from_status=c.from_status,  # type: ignore[arg-type]
-        to_status=c.to_status,  # type: ignore[arg-type]
-        to_status_title=STATUS_TITLES[Status(c.to_status)],
-        reason_code=c.reason_code,
-        comment=c.comment,
-        by_user_id=c.actor_user_id,
-        by_client_id=c.actor_client_id,
-        at=c.at,
-        version=c.version,
-    )
+from eschool.enrolment.services.intake import enter_at_school
+from eschool.enrolment.services.reads import application_read, change_read
+from eschool.enrolment.settings import EnrolmentSettings
 
 
 def applications_router() -> APIRouter:
@@ -97,6 +43,23 @@ def applications_router() -> APIRouter:
         async with database_of(request).reader() as uow:
             found = await school_applications(uow, school_id, status, actor=actor)
         return [application_read(a) for a in found]
+
+    @router.post("/schools/{school_id}/applications", status_code=201, response_model=ApplicationRead)
+    async def enter(
+        school_id: uuid.UUID,
+        body: SchoolApplicationIn,
+        request: Request,
+        actor: CurrentPrincipal,
+        idempotency_key: IdempotencyKey = None,
+    ) -> JSONResponse:
+        """An application the school enters itself (a paper one brought in): new, ranked like the others."""
+        key = settings_of(request, EnrolmentSettings).snils_hmac_key.get_secret_value().encode()
+        async with database_of(request).uow() as uow:
+            status, answer = await enter_at_school(
+                uow, school_id, body, key=idempotency_key, actor=actor, snils_key=key
+            )
+            await uow.commit()
+        return JSONResponse(answer, status_code=status)
 
     @router.get("/applications/{application_id}")
     async def one(application_id: uuid.UUID, request: Request, actor: CurrentPrincipal) -> ApplicationRead:

@@ -63,16 +63,13 @@ class ApplicantIn(BaseModel):
     phone: Phone | None = Field(default=None, examples=["+79001234567"])
 
 
-class ApplicationIn(BaseModel):
-    """An application as a portal sends it: what is asked, for whom, by whom, and the declared facts
-    that rank it (benefit, sibling, territory)."""
+class ApplicationFields(BaseModel):
+    """What an application asks, for whom, by whom, and the declared facts that rank it (benefit,
+    sibling, territory), however it arrives."""
 
     model_config = ConfigDict(extra="forbid")
 
-    portal_number: PortalNumber = Field(description="The portal's own number (a re-send: the same one)")
-    source: Literal["state_portal", "regional_portal"]
     kind: ApplicationKind
-    school_id: uuid.UUID
     grade: int = Field(ge=1, le=11)
     school_year: int = Field(ge=2000, le=2100, description="The year the school year wanted starts in")
     child: ChildIn
@@ -84,6 +81,18 @@ class ApplicationIn(BaseModel):
     benefit: Benefit = "none"
     sibling_in_school: bool = False
     documents: list[DocumentCode] = Field(min_length=1, max_length=20)
+
+
+class ApplicationIn(ApplicationFields):
+    """An application as a portal sends it: the portal's own number and the school asked for, too."""
+
+    portal_number: PortalNumber = Field(description="The portal's own number (a re-send: the same one)")
+    source: Literal["state_portal", "regional_portal"]
+    school_id: uuid.UUID
+
+
+class SchoolApplicationIn(ApplicationFields):
+    """An application the school enters itself (a family came with a paper one): the school is the path's."""
 
 
 class IntakeReceipt(BaseModel):

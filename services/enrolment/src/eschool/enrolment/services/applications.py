@@ -26,6 +26,10 @@ def application_not_found() -> Problem:
     return not_found("application_not_found", "Заявление не найдено")
 
 
+def school_not_found() -> Problem:
+    return not_found("school_not_found", "Образовательная организация не найдена")
+
+
 def may_handle(actor: Principal, school_id: uuid.UUID) -> bool:
     """True if the actor handles the school's applications."""
     return not actor.is_machine and actor.has_role(*SCHOOL_STAFF, org_unit_id=school_id)
@@ -47,7 +51,7 @@ async def school_applications(
 ) -> list[Application]:
     """The school's applications ranked: the priority group, then the receipt time."""
     if not may_handle(actor, school_id):
-        raise not_found("school_not_found", "Образовательная организация не найдена")
+        raise school_not_found()
     a = Application
     stmt = select(a).where(a.school_id == school_id)
     if status is not None:

@@ -1,5 +1,5 @@
 """An application arrives: from a portal (seed 000, point 1: in «Подтверждение документов», the source
-"portal"), checked field by field, ranked, stored once.
+"portal") or entered by the school (point 12: new), checked field by field, ranked, stored once.
 
 Once: a portal's application is keyed by the portal and its own number. Re-sent (the portal did not hear
 the answer), it is answered with the first answer and nothing more is written; two sends at once meet on
@@ -17,6 +17,7 @@ decide: the applicant may have sent it again on purpose, after a mistake in the 
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -28,10 +29,12 @@ from eschool.common.db.idempotency import IdempotentRequests, request_hash
 from eschool.common.errors import FieldError, Problem, conflict, unprocessable_fields
 from eschool.common.events.enrolment import ApplicationSubmittedV1
 from eschool.common.snils import InvalidSnilsError, normalize_snils, snils_hash
-from eschool.enrolment.api.schemas import ApplicationIn, IntakeReceipt
+from eschool.enrolment.api.schemas import ApplicationFields, ApplicationIn, IntakeReceipt, SchoolApplicationIn
 from eschool.enrolment.db.models import Application, IdempotentRequest, OrgUnit, OrgUnitState, StatusChange
 from eschool.enrolment.domain.ranking import first_grade_age_out_of_range, months_old, priority_group
 from eschool.enrolment.domain.workflow import OPEN, STATUS_TITLES, Status
+from eschool.enrolment.services.applications import may_handle, school_not_found
+from eschool.enrolment.services.reads import application_read
 
 INTAKE_SCOPE = "enrolment.intake"
 GRADE_OF_KIND = {"first_grade": 1, "tenth_grade": 10}
@@ -63,7 +66,10 @@ async def submit_from_portal(
     # stands, rather than the unique index refusing a second one with a 500.
     application = await _by_portal_number(uow, body.source, body.portal_number)
     if application is None:
-        application = await _receive(uow, body, Status.documents_check, actor=actor, snils_key=snils_key)
+        where = Where(body.school_id, body.source, body.portal_number)
+        application = await receive(
+            uow, body, where, Status.documents_check, actor=actor, snils_key=snils_key
+        )
     receipt = IntakeReceipt(
         application_id=application.application_id,
         portal_number=application.portal_number,
@@ -83,11 +89,27 @@ async def _by_portal_number(uow: UnitOfWork, source: str, number: str) -> Applic
     return found.scalar_one_or_none()
 
 
-async def _receive(
-    uow: UnitOfWork, body: ApplicationIn, status: Status, *, actor: Principal, snils_key: bytes
+@dataclass(frozen=True)
+class Where:
+    """Where an application comes from and goes: the school asked for, the source, the portal's number."""
+
+    school_id: uuid.UUID
+    source: str
+    portal_number: str | None
+
+
+async def receive(
+    uow: UnitOfWork,
+    body: ApplicationFields,
+    where: Where,
+    status: Status,
+    *,
+    actor: Principal,
+    snils_key: bytes,
 ) -> Application:
+    """Check every rule, then store the application in ``status`` with its first step, and announce it."""
     received_at = utcnow()
-    errors = await _field_errors(uow, body, received_at.date())
+    errors = await _field_errors(uow, body, where.school_id, received_at.date())
     child_snils = _snils_hash(body.child.snils, "body.child.snils", snils_key, errors)
     applicant_snils = _snils_hash(body.applicant.snils, "body.applicant.snils", snils_key, errors)
     if child_snils is not None and child_snils == applicant_snils:
@@ -102,12 +124,12 @@ async def _receive(
     child, applicant = body.child, body.applicant
     application = Application(
         application_id=uuid.uuid4(),
-        school_id=body.school_id,
+        school_id=where.school_id,
         kind=body.kind,
         grade=body.grade,
         school_year=body.school_year,
-        source=body.source,
-        portal_number=body.portal_number,
+        source=where.source,
+        portal_number=where.portal_number,
         status=status.value,
         received_at=received_at,
         benefit=body.benefit,
@@ -132,7 +154,7 @@ async def _receive(
         documents=list(body.documents),
         age_out_of_range=body.kind == "first_grade"
         and first_grade_age_out_of_range(child.birth_date, body.school_year),
-        duplicate_of=await _open_duplicate(uow, body, child_snils),
+        duplicate_of=await _open_duplicate(uow, body, where.school_id, child_snils),
         created_at=received_at,
         updated_at=received_at,
         version=1,
@@ -158,8 +180,8 @@ async def _receive(
             kind=body.kind,
             grade=body.grade,
             school_year=body.school_year,
-            source=body.source,
-            portal_number=body.portal_number,
+            source=where.source,  # type: ignore[arg-type]
+            portal_number=where.portal_number,
             status=status.value,  # type: ignore[arg-type]
             priority_group=group,
             received_at=received_at,
@@ -173,14 +195,16 @@ async def _receive(
     return application
 
 
-async def _field_errors(uow: UnitOfWork, body: ApplicationIn, today: date) -> list[FieldError]:
+async def _field_errors(
+    uow: UnitOfWork, body: ApplicationFields, school_id: uuid.UUID, today: date
+) -> list[FieldError]:
     """Every rule the application breaks, each naming its field."""
     errors: list[FieldError] = []
 
     def refuse(field: str, code: str, detail: str) -> None:
         errors.append(FieldError(f"body.{field}", code, detail))
 
-    if not await _open_school(uow, body.school_id):
+    if not await _open_school(uow, school_id):
         refuse("school_id", "school_not_found", "Образовательная организация не найдена или закрыта")
     expected = GRADE_OF_KIND.get(body.kind)
     if expected is not None and body.grade != expected:
@@ -228,12 +252,14 @@ async def _open_school(uow: UnitOfWork, school_id: uuid.UUID) -> bool:
     return closed is False
 
 
-async def _open_duplicate(uow: UnitOfWork, body: ApplicationIn, child_snils: str | None) -> uuid.UUID | None:
+async def _open_duplicate(
+    uow: UnitOfWork, body: ApplicationFields, school_id: uuid.UUID, child_snils: str | None
+) -> uuid.UUID | None:
     """The earliest open application for the same child to the same school."""
     a = Application
     rows = await uow.session.execute(
         select(a.application_id, a.child_snils_hash, a.child_last_name, a.child_first_name)
-        .where(a.school_id == body.school_id, a.child_birth_date == body.child.birth_date)
+        .where(a.school_id == school_id, a.child_birth_date == body.child.birth_date)
         .where(a.status.in_([s.value for s in OPEN]))
         .order_by(a.received_at)
     )
@@ -245,3 +271,31 @@ async def _open_duplicate(uow: UnitOfWork, body: ApplicationIn, child_snils: str
         ) == name:
             return application_id
     return None
+
+
+async def enter_at_school(
+    uow: UnitOfWork,
+    school_id: uuid.UUID,
+    body: SchoolApplicationIn,
+    *,
+    key: str | None,
+    actor: Principal,
+    snils_key: bytes,
+) -> tuple[int, dict[str, Any]]:
+    """An application the school's administration enters (seed 000, point 12: a paper one brought in), as
+    new: (status, the application). With an ``Idempotency-Key`` a retry is answered as the first time."""
+    if not may_handle(actor, school_id):
+        raise school_not_found()
+    await uow.serialize()
+    requests = IdempotentRequests(uow.session, IdempotentRequest.__table__)
+    scope = f"school:{school_id}:{actor.user_id}"
+    if key is not None:
+        replayed = await requests.replay(scope, key, request_hash(body.model_dump(mode="json")))
+        if replayed is not None and replayed[0] is not None:
+            return replayed[0], replayed[1]
+    where = Where(school_id, "school", None)
+    application = await receive(uow, body, where, Status.new, actor=actor, snils_key=snils_key)
+    answer = application_read(application).model_dump(mode="json")
+    if key is not None:
+        await requests.remember(scope, key, 201, answer)
+    return 201, answer

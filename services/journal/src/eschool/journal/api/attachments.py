@@ -15,9 +15,8 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from eschool.common.auth import CurrentPrincipal
 from eschool.common.errors import Problem, unprocessable
-from eschool.common.http.request import Stamp, database_of, settings_of
+from eschool.common.http.request import IdempotencyKey, Stamp, database_of, settings_of
 from eschool.common.http.uploads import file_download
-from eschool.journal.api.deps import IdempotencyKey
 from eschool.journal.domain.file_types import ALLOWED, extension_of
 from eschool.journal.services.attachments import (
     DatabaseStore,

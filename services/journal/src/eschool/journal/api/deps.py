@@ -1,25 +1,17 @@
-"""What the journal's write routes take from a request besides the body: the retry key of a write a
-client may send again (a teacher on a bad connection), and the shapes of timestamps and pages."""
+"""What the journal's write routes take from a request besides the body: a retry's key with its body's
+digest (the key's header type is common: ``eschool.common.http.request.IdempotencyKey``), the reason of
+a change, and the size of an audit page."""
 
 from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Header, Query
+from fastapi import Query
 from pydantic import BaseModel, Field
 
-from eschool.common.db.idempotency import MAX_KEY_LENGTH, request_hash
+from eschool.common.db.idempotency import request_hash
 from eschool.journal.services.lesson_access import Retry
 
-IdempotencyKey = Annotated[
-    str | None,
-    Header(
-        alias="Idempotency-Key",
-        min_length=1,
-        max_length=MAX_KEY_LENGTH,
-        description="Any unique string per request: a retry with the same key and body changes nothing more",
-    ),
-]
 Reason = Annotated[str, Field(max_length=500, examples=["Ошибка при вводе"])]
 AuditLimit = Annotated[int, Query(ge=1, le=200, description="How many rows a page holds")]
 

@@ -9,8 +9,8 @@ from datetime import date
 from fastapi import APIRouter, Request
 
 from eschool.common.auth import CurrentPrincipal
-from eschool.common.http.request import database_of
-from eschool.journal.api.deps import IdempotencyKey, retry_of
+from eschool.common.http.request import IdempotencyKey, database_of
+from eschool.journal.api.deps import retry_of
 from eschool.journal.api.lesson_schemas import (
     AttendanceRead,
     AttendanceUpdate,

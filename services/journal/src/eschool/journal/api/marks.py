@@ -11,8 +11,8 @@ from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel, ConfigDict, Field
 
 from eschool.common.auth import CurrentPrincipal
-from eschool.common.http.request import Stamp, database_of
-from eschool.journal.api.deps import IdempotencyKey, Reason, retry_of
+from eschool.common.http.request import IdempotencyKey, Stamp, database_of
+from eschool.journal.api.deps import Reason, retry_of
 from eschool.journal.db.records import Mark
 from eschool.journal.services.lesson_journal import MarkEntry
 from eschool.journal.services.lesson_save import change_mark, delete_mark, record_mark

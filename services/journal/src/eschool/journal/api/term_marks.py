@@ -6,12 +6,11 @@ from __future__ import annotations
 import uuid
 from typing import Annotated, TypeVar
 
-from fastapi import APIRouter, Header, Query, Request
+from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel
 
 from eschool.common.auth import CurrentPrincipal
-from eschool.common.db.idempotency import MAX_KEY_LENGTH
-from eschool.common.http.request import database_of
+from eschool.common.http.request import IdempotencyKey, database_of
 from eschool.journal.api.term_mark_schemas import (
     ClassAveragesRead,
     PreCloseRead,
@@ -29,11 +28,6 @@ from eschool.journal.services.term_marks import (
 )
 
 R = TypeVar("R", bound=BaseModel)
-
-IdempotencyKey = Annotated[
-    str | None,
-    Header(alias="Idempotency-Key", min_length=1, max_length=MAX_KEY_LENGTH, description="A retry's key"),
-]
 
 
 def term_marks_router() -> APIRouter:
