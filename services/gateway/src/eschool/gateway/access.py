@@ -23,6 +23,8 @@ PUBLIC_ROUTES: tuple[tuple[str, str], ...] = (
     (IDENTITY, "/v1/revoke"),
     # The external identity provider (ESIA) sends the browser back here before we have issued a token.
     (IDENTITY, "/v1/external/*"),
+    # Free places per school and grade: counts only, published for families choosing a school.
+    ("enrolment", "/v1/schools/*/places"),
     (ANY_SERVICE, "/healthz"),
     (ANY_SERVICE, "/openapi.json"),
 )

@@ -123,3 +123,18 @@ class ApplicationStatusChangedV1(Event):
     reason_code: str | None = None
     version: int
     occurred_at: datetime
+
+
+class PlacesChangedV1(Event):
+    """Emitted when a school's free places in a grade for a school year change: set by the school, or
+    taken by an application assigned to a class. Public figures, no personal data."""
+
+    event_type = "enrolment.places.changed.v1"
+
+    school_id: uuid.UUID
+    school_year: int
+    grade: int = Field(ge=1, le=11)
+    free_places: int = Field(ge=0, description="The places the school offers in the grade")
+    taken: int = Field(ge=0, description="Applications assigned to a class of the grade, or enrolled")
+    version: int
+    occurred_at: datetime

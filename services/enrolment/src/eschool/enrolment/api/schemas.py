@@ -149,6 +149,7 @@ class ApplicationRead(BaseModel):
     applicant: ApplicantRead
     address: str
     documents: list[str]
+    class_id: uuid.UUID | None = Field(description="The class it was assigned to, once it was")
     version: int
 
 
@@ -177,3 +178,43 @@ class StatusChangeRead(BaseModel):
     by_client_id: str | None
     at: Stamp
     version: int
+
+
+class PlacesIn(BaseModel):
+    """The free places the school offers in a grade."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    free_places: int = Field(ge=0, le=1000)
+    version: int | None = Field(default=None, description="The version the change is based on (409 if stale)")
+
+
+class PlacesRead(BaseModel):
+    """A grade's places for a school year: offered, taken by applications, left (public figures)."""
+
+    grade: int
+    free_places: int
+    taken: int
+    left: int
+    version: int
+
+
+class OrderIn(BaseModel):
+    """The school's order on the enrolment (приказ о зачислении)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    series: Annotated[str, StringConstraints(strip_whitespace=True, max_length=20)] | None = None
+    number: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=50)]
+    date: date
+
+
+class AssignmentIn(BaseModel):
+    """A registered application sent to a class of its grade and year."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    class_id: uuid.UUID
+    order: OrderIn
+    enrol_on: date | None = Field(default=None, description="The first day; the year's first day by default")
+    version: int | None = Field(default=None, description="The version the step is based on (409 if stale)")

@@ -86,6 +86,8 @@ class Application(Base):
     documents: Mapped[Any] = mapped_column(JsonDoc)
     age_out_of_range: Mapped[bool] = mapped_column(Boolean)
     duplicate_of: Mapped[uuid.UUID | None] = mapped_column(Uuid)
+    # Set when the application is assigned to a class (the saga to contingent starts) and kept after.
+    class_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
     version: Mapped[int] = mapped_column(Integer)
@@ -109,4 +111,49 @@ class StatusChange(Base):
     actor_user_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
     actor_client_id: Mapped[str | None] = mapped_column(String(100))
     at: Mapped[datetime] = mapped_column(UtcDateTime)
+    version: Mapped[int] = mapped_column(Integer)
+
+
+class AcademicYear(Base):
+    """A school's academic year and its dates, as contingent last said: a class belongs to one."""
+
+    __tablename__ = "academic_year"
+    __table_args__ = (Index("ix_academic_year_school_id", "school_id"),)
+
+    academic_year_id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
+    school_id: Mapped[uuid.UUID] = mapped_column(Uuid)
+    starts_on: Mapped[date] = mapped_column(Date)
+    ends_on: Mapped[date] = mapped_column(Date)
+    source_version: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class SchoolClass(Base):
+    """A class an application may be assigned to: its school, year, grade, letter and maximum size, as
+    contingent last said."""
+
+    __tablename__ = "school_class"
+    __table_args__ = (Index("ix_school_class_school_id_academic_year_id", "school_id", "academic_year_id"),)
+
+    class_id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
+    school_id: Mapped[uuid.UUID] = mapped_column(Uuid)
+    academic_year_id: Mapped[uuid.UUID] = mapped_column(Uuid)
+    grade: Mapped[int] = mapped_column(Integer)
+    letter: Mapped[str] = mapped_column(String(10))
+    max_size: Mapped[int] = mapped_column(Integer)
+    source_version: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class GradePlaces(Base):
+    """The free places the school offers in a grade for a school year (seed 000, point 7: «Количество
+    свободных мест в параллелях»): the row applications assigned to a class in that grade are counted
+    against, and locked while one is."""
+
+    __tablename__ = "grade_places"
+
+    school_id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
+    school_year: Mapped[int] = mapped_column(Integer, primary_key=True)
+    grade: Mapped[int] = mapped_column(Integer, primary_key=True)
+    free_places: Mapped[int] = mapped_column(Integer)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    updated_by: Mapped[uuid.UUID | None] = mapped_column(Uuid)
     version: Mapped[int] = mapped_column(Integer)

@@ -50,3 +50,10 @@ def first_grade_age_out_of_range(birth_date: date, school_year: int) -> bool:
     return (
         plus_months(birth_date, 78) > first_of_september or plus_months(birth_date, 96) < first_of_september
     )
+
+
+def open_school_years(today: date) -> tuple[int, int]:
+    """The school years applications are taken for: the current one (transfers) and the next (first and
+    tenth grades), each named by the year it starts in."""
+    current = today.year if today.month >= 9 else today.year - 1
+    return current, current + 1

@@ -1,7 +1,8 @@
 """An application's statuses and the steps between them (seed 000, points 1 and 12; the glossary).
 
-new → documents_check → registered → assigned_to_class → enrolled; rejected (with a reason code) from any
-open status; withdrawn by the applicant from any open status. An application from a portal arrives in
+new → documents_check → registered → assigned_to_class → enrolled; rejected (with a reason code) or
+withdrawn by the applicant from new, documents_check and registered (not while contingent is enrolling
+the child: its answer comes first). An application from a portal arrives in
 documents_check; one entered by the school starts as new and may be registered at once (the documents
 were shown in person). assigned_to_class may fall back to registered (contingent refused the enrolment:
 the class turned out full), never silently: the step is recorded like any other. enrolled, rejected and
@@ -40,7 +41,10 @@ STEPS: dict[Status, frozenset[Status]] = {
     Status.new: frozenset({Status.documents_check, Status.registered, *_CLOSING}),
     Status.documents_check: frozenset({Status.registered, *_CLOSING}),
     Status.registered: frozenset({Status.assigned_to_class, *_CLOSING}),
-    Status.assigned_to_class: frozenset({Status.enrolled, Status.registered, *_CLOSING}),
+    # Contingent is enrolling the child: only its answer moves the application (enrolled, or back to
+    # registered). Withdrawn or rejected meanwhile, the application could say no while the child is a
+    # pupil: a silent half-enrolment. After the answer the school (or the applicant) goes on.
+    Status.assigned_to_class: frozenset({Status.enrolled, Status.registered}),
     **{status: frozenset() for status in FINAL},
 }
 # Why a school rejects an application; "other" needs a comment saying what.
@@ -89,6 +93,8 @@ def check_step(current: Status, target: Status, reason_code: str | None, comment
     """Allow the step from ``current`` to ``target``, or raise ``IllegalStep`` / ``MissingReason``."""
     if target not in STEPS[current]:
         raise IllegalStep(current, target)
+    if current is Status.assigned_to_class and target is Status.registered:
+        return  # contingent refused the enrolment: its own reason code, whatever it is, is kept
     reasons = {Status.rejected: REJECTION_REASONS, Status.withdrawn: WITHDRAWAL_REASONS}.get(target, {})
     if not reasons:
         if reason_code is not None:

@@ -9,6 +9,7 @@ existence says something about a child. A portal (a machine client) reads nothin
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
 
 from sqlalchemy import select
 
@@ -80,6 +81,27 @@ async def change_status(
     """Take one step of the workflow, recorded and announced; illegal steps are refused (409)."""
     await uow.serialize()
     application = await application_of(uow, application_id, actor=actor, for_update=True)
+    if application.status == Status.assigned_to_class:
+        detail = "Ребёнок зачисляется в класс: статус изменится по ответу о зачислении"
+        raise conflict("awaiting_enrolment", detail, field_name="body.status")
+    await take_step(
+        uow, application, target, reason_code=reason_code, comment=comment, version=version, actor=actor
+    )
+    return application
+
+
+async def take_step(
+    uow: UnitOfWork,
+    application: Application,
+    target: Status,
+    *,
+    reason_code: str | None,
+    comment: str | None,
+    version: int | None,
+    actor: Principal,
+) -> datetime:
+    """Move the (locked) application to ``target``: checked, recorded with who and why, announced; the
+    moment it happened."""
     if version is not None and version != application.version:
         detail = "Заявление изменилось с тех пор, как его открыли: обновите страницу"
         raise conflict("stale_version", detail, field_name="body.version")
@@ -122,4 +144,4 @@ async def change_status(
         subject=application.application_id,
         school_id=application.school_id,
     )
-    return application
+    return now

@@ -31,7 +31,12 @@ from eschool.common.events.enrolment import ApplicationSubmittedV1
 from eschool.common.snils import InvalidSnilsError, normalize_snils, snils_hash
 from eschool.enrolment.api.schemas import ApplicationFields, ApplicationIn, IntakeReceipt, SchoolApplicationIn
 from eschool.enrolment.db.models import Application, IdempotentRequest, OrgUnit, OrgUnitState, StatusChange
-from eschool.enrolment.domain.ranking import first_grade_age_out_of_range, months_old, priority_group
+from eschool.enrolment.domain.ranking import (
+    first_grade_age_out_of_range,
+    months_old,
+    open_school_years,
+    priority_group,
+)
 from eschool.enrolment.domain.workflow import OPEN, STATUS_TITLES, Status
 from eschool.enrolment.services.applications import may_handle, school_not_found
 from eschool.enrolment.services.reads import application_read
@@ -209,8 +214,8 @@ async def _field_errors(
     expected = GRADE_OF_KIND.get(body.kind)
     if expected is not None and body.grade != expected:
         refuse("grade", "grade_mismatch", f"Для этого вида заявления класс должен быть {expected}-м")
-    current = today.year if today.month >= 9 else today.year - 1
-    if body.school_year not in (current, current + 1):
+    current, _ = open_school_years(today)
+    if body.school_year not in open_school_years(today):
         detail = f"Приём ведётся на {current}/{current + 1} и {current + 1}/{current + 2} учебные годы"
         refuse("school_year", "school_year_closed", detail)
     if body.child.birth_date >= today:

@@ -50,6 +50,7 @@ def application_read(a: Application) -> ApplicationRead:
         ),
         address=a.address,
         documents=list(a.documents),
+        class_id=a.class_id,
         version=a.version,
     )
 
