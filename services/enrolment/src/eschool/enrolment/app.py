@@ -8,6 +8,7 @@ from fastapi import APIRouter
 
 from eschool.common.service import ServiceDefinition
 from eschool.enrolment.api.applications import applications_router
+from eschool.enrolment.api.feed import feed_router
 from eschool.enrolment.api.intake import intake_router
 from eschool.enrolment.api.places import places_router
 from eschool.enrolment.consumers.contingent import CONTINGENT_EVENTS
@@ -16,7 +17,7 @@ from eschool.enrolment.settings import EnrolmentSettings
 
 def routers() -> list[APIRouter]:
     """Every router of the API, under ``/api/enrolment``."""
-    return [intake_router(), applications_router(), places_router()]
+    return [intake_router(), applications_router(), places_router(), feed_router()]
 
 
 service = ServiceDefinition(

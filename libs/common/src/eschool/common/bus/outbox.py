@@ -78,6 +78,14 @@ class Outbox:
         )
         return event_id
 
+    def envelope_of(self, event_id: UUID) -> dict[str, Any]:
+        """The envelope of an event queued in this unit of work, as it will be published (a partner feed
+        keeps the very same one)."""
+        for row in self._pending:
+            if row["event_id"] == event_id:
+                return dict(row["envelope"])
+        raise KeyError(f"event {event_id} is not queued in this unit of work")
+
     async def flush(self) -> bool:
         """Insert the queued rows; returns whether there were any."""
         if not self._pending:

@@ -16,7 +16,7 @@ from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String, Uuid
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from eschool.common.db import make_metadata
-from eschool.common.db.base import JsonDoc, UtcDateTime
+from eschool.common.db.base import BigIntPK, JsonDoc, UtcDateTime
 from eschool.common.db.idempotency import IdempotentRequestNode
 from eschool.common.db.org_tree import OrgUnitNode, OrgUnitStateNode
 
@@ -157,3 +157,27 @@ class GradePlaces(Base):
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
     updated_by: Mapped[uuid.UUID | None] = mapped_column(Uuid)
     version: Mapped[int] = mapped_column(Integer)
+
+
+class FeedEvent(Base):
+    """An event partners may read, in the order it was committed: the partner exchange's messages, kept
+    for the HTTP feed (``GET /v1/feed?after=``) with the same envelope and id."""
+
+    __tablename__ = "feed_event"
+
+    seq: Mapped[int] = mapped_column(BigIntPK, primary_key=True, autoincrement=False)
+    event_id: Mapped[uuid.UUID] = mapped_column(Uuid, unique=True)
+    event_type: Mapped[str] = mapped_column(String(200))
+    school_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
+    envelope: Mapped[Any] = mapped_column(JsonDoc)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, index=True)
+
+
+class FeedCounter(Base):
+    """The feed's last position: taken under a row lock until the commit, so positions follow commits
+    and a reader never passes a position that a slower transaction fills later."""
+
+    __tablename__ = "feed_counter"
+
+    name: Mapped[str] = mapped_column(String(20), primary_key=True)
+    last_seq: Mapped[int] = mapped_column(BigIntPK)

@@ -19,6 +19,7 @@ from eschool.common.errors import Problem, conflict, not_found, unprocessable
 from eschool.common.events.enrolment import ApplicationStatusChangedV1
 from eschool.enrolment.db.models import Application, StatusChange
 from eschool.enrolment.domain.workflow import IllegalStep, MissingReason, Status, check_step
+from eschool.enrolment.services.feed import announce
 
 SCHOOL_STAFF = (Role.school_admin, Role.director, Role.deputy_director, Role.secretary)
 
@@ -131,7 +132,8 @@ async def take_step(
             version=application.version,
         )
     )
-    uow.outbox.add(
+    await announce(
+        uow,
         ApplicationStatusChangedV1(
             application_id=application.application_id,
             school_id=application.school_id,

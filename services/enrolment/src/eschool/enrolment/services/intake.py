@@ -39,6 +39,7 @@ from eschool.enrolment.domain.ranking import (
 )
 from eschool.enrolment.domain.workflow import OPEN, STATUS_TITLES, Status
 from eschool.enrolment.services.applications import may_handle, school_not_found
+from eschool.enrolment.services.feed import announce
 from eschool.enrolment.services.reads import application_read
 
 INTAKE_SCOPE = "enrolment.intake"
@@ -178,7 +179,8 @@ async def receive(
             version=1,
         )
     )
-    uow.outbox.add(
+    await announce(
+        uow,
         ApplicationSubmittedV1(
             application_id=application.application_id,
             school_id=application.school_id,

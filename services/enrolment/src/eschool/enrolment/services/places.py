@@ -33,6 +33,7 @@ from eschool.enrolment.db.models import AcademicYear, Application, GradePlaces, 
 from eschool.enrolment.domain.ranking import open_school_years
 from eschool.enrolment.domain.workflow import Status
 from eschool.enrolment.services.applications import application_of, may_handle, school_not_found, take_step
+from eschool.enrolment.services.feed import announce
 
 HOLDING = (Status.assigned_to_class.value, Status.enrolled.value)
 
@@ -99,7 +100,7 @@ async def set_places(
     else:
         row.free_places, row.updated_at, row.updated_by = free_places, now, actor.user_id
         row.version += 1
-    _announce(uow, row, taken)
+    await _announce(uow, row, taken)
     return GradeFigures(grade, free_places, taken, row.version)
 
 
@@ -212,7 +213,7 @@ async def assign_to_class(
         school_id=application.school_id,
     )
     places.version += 1
-    _announce(uow, places, taken + 1)
+    await _announce(uow, places, taken + 1)
     return application
 
 
@@ -232,8 +233,9 @@ async def _taken(uow: UnitOfWork, school_id: uuid.UUID, school_year: int, grade:
     return int(await uow.session.scalar(stmt) or 0)
 
 
-def _announce(uow: UnitOfWork, row: GradePlaces, taken: int) -> None:
-    uow.outbox.add(
+async def _announce(uow: UnitOfWork, row: GradePlaces, taken: int) -> None:
+    await announce(
+        uow,
         PlacesChangedV1(
             school_id=row.school_id,
             school_year=row.school_year,

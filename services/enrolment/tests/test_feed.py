@@ -1,0 +1,75 @@
+"""The partner feed over HTTP: the same events as the broker gets, same ids, commit order, from any
+cursor; partner-visible events only; only a client with the feed scope reads it."""
+
+from __future__ import annotations
+
+import asyncio
+
+import httpx
+
+from eschool.common.auth import Role
+from eschool.common.service import ServiceRuntime
+from eschool.common.testing.auth import TestIdentity
+from eschool.common.testing.service import As, published
+from eschool.enrolment.services.feed import FEED_SCOPE
+
+from .conftest import INTAKE, World, application, next_school_year
+
+PARTNER_TYPES = {
+    "enrolment.application.submitted.v1",
+    "enrolment.application.status_changed.v1",
+    "enrolment.places.changed.v1",
+}
+
+
+def partner(identity: TestIdentity) -> dict[str, str]:
+    return identity.headers(identity.token(client_id="meals-system", scopes=[FEED_SCOPE]))
+
+
+async def test_the_feed_replays_the_brokers_events_in_order_from_any_cursor(
+    api: httpx.AsyncClient,
+    portal: dict[str, str],
+    world: World,
+    as_: As,
+    test_identity: TestIdentity,
+    enrolment: ServiceRuntime,
+) -> None:
+    admin = as_(Role.school_admin, world.school_a)
+    first = await api.post(INTAKE, json=application(world.school_a), headers=portal)
+    await asyncio.gather(
+        *(
+            api.post(INTAKE, json=application(world.school_b, child={"first_name": f"Ф{i}"}), headers=portal)
+            for i in range(3)
+        )
+    )
+    step = {"status": "rejected", "reason_code": "duplicate"}
+    await api.post(f"/v1/applications/{first.json()['application_id']}/status", json=step, headers=admin)
+    await api.put(
+        f"/v1/schools/{world.school_a}/places/{next_school_year()}/1", json={"free_places": 30}, headers=admin
+    )
+    reader = partner(test_identity)
+    whole = await api.get("/v1/feed", headers=reader)
+    assert whole.status_code == 200, whole.text
+    events = [item["event"] for item in whole.json()["events"]]
+    broker = [e for e in await published(enrolment) if e["type"] in PARTNER_TYPES]
+    assert [e["id"] for e in events] == [e["id"] for e in broker]  # the outbox's commit order, here 1 by 1
+    assert events == broker
+    cursors = [item["cursor"] for item in whole.json()["events"]]
+    assert cursors == sorted(cursors)
+    assert len(set(cursors)) == 6
+    assert whole.json()["next_after"] == cursors[-1]
+    page = await api.get("/v1/feed", params={"after": cursors[1], "limit": 2}, headers=reader)
+    assert [i["cursor"] for i in page.json()["events"]] == cursors[2:4]
+    end = await api.get("/v1/feed", params={"after": cursors[-1]}, headers=reader)
+    assert end.json() == {"events": [], "next_after": cursors[-1]}
+    text = str(events)
+    for personal in ("Смирнова", "olga", "79001234567", "Владимир"):
+        assert personal not in text
+
+
+async def test_only_a_client_with_the_feed_scope_reads_it(
+    api: httpx.AsyncClient, portal: dict[str, str], world: World, as_: As
+) -> None:
+    assert (await api.get("/v1/feed", headers=portal)).status_code == 403
+    assert (await api.get("/v1/feed", headers=as_(Role.ministry, world.region))).status_code == 403
+    assert (await api.get("/v1/feed")).status_code == 401
