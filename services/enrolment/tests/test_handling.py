@@ -199,3 +199,24 @@ async def test_the_school_enters_a_paper_application_once_per_key_as_new(
     )
     assert closed.status_code == 422
     assert closed.json()["errors"][0]["code"] == "school_not_found"
+
+
+async def test_the_municipality_and_the_ministry_read_the_applications_and_change_nothing(
+    api: httpx.AsyncClient, portal: dict[str, str], world: World, as_: As
+) -> None:
+    application_id = await submitted(api, portal, world.school_a)
+    readers = (as_(Role.municipality, world.rayon), as_(Role.ministry, world.region))
+    for reader in readers:
+        one = await api.get(f"/v1/applications/{application_id}", headers=reader)
+        assert one.status_code == 200, one.text
+        ranked = await api.get(f"/v1/schools/{world.school_a}/applications", headers=reader)
+        assert [a["application_id"] for a in ranked.json()] == [application_id]
+        steps = await api.get(f"/v1/applications/{application_id}/history", headers=reader)
+        assert steps.status_code == 200
+        moved = await api.post(
+            f"/v1/applications/{application_id}/status", json={"status": "registered"}, headers=reader
+        )
+        assert moved.status_code == 404
+    elsewhere = as_(Role.municipality, uuid.uuid4())
+    assert (await api.get(f"/v1/applications/{application_id}", headers=elsewhere)).status_code == 404
+    assert (await api.get(f"/v1/schools/{world.school_a}/applications", headers=elsewhere)).status_code == 404

@@ -2,8 +2,10 @@
 through the workflow (``domain.workflow``), each step recorded with who, when and why.
 
 Who: the school's administration (administrator, director, deputies, secretary) in the application's
-school. Anyone else gets the same 404 as for an application that does not exist: an application's
-existence says something about a child. A portal (a machine client) reads nothing here.
+school handles them; the municipality over the school and the ministry read them too (seed 001,
+Приложение 6: they monitor how applications are processed), and change nothing. Anyone else gets the
+same 404 as for an application that does not exist: an application's existence says something about a
+child. A portal (a machine client) reads nothing here.
 """
 
 from __future__ import annotations
@@ -14,10 +16,12 @@ from datetime import datetime
 from sqlalchemy import select
 
 from eschool.common.auth import Principal, Role
+from eschool.common.auth.jurisdiction import jurisdiction_of
 from eschool.common.db import UnitOfWork, utcnow
+from eschool.common.db.org_tree import schools_under
 from eschool.common.errors import Problem, conflict, not_found, unprocessable
 from eschool.common.events.enrolment import ApplicationStatusChangedV1
-from eschool.enrolment.db.models import Application, StatusChange
+from eschool.enrolment.db.models import Application, OrgUnit, StatusChange
 from eschool.enrolment.domain.workflow import IllegalStep, MissingReason, Status, check_step
 from eschool.enrolment.services.feed import announce
 
@@ -37,13 +41,30 @@ def may_handle(actor: Principal, school_id: uuid.UUID) -> bool:
     return not actor.is_machine and actor.has_role(*SCHOOL_STAFF, org_unit_id=school_id)
 
 
+async def may_read(uow: UnitOfWork, actor: Principal, school_id: uuid.UUID) -> bool:
+    """True if the actor handles the school's applications, or looks after the school (its municipality,
+    the ministry)."""
+    if may_handle(actor, school_id):
+        return True
+    if actor.is_machine or not actor.has_role(Role.municipality, Role.ministry):
+        return False
+    jurisdiction = await jurisdiction_of(actor, schools_under(uow.session, OrgUnit.__table__))
+    return jurisdiction.covers_school(school_id)
+
+
 async def application_of(
     uow: UnitOfWork, application_id: uuid.UUID, *, actor: Principal, for_update: bool = False
 ) -> Application:
-    """The application if the actor handles its school, else the 404 of one that does not exist."""
+    """The application if the actor handles its school (``for_update``: to change it) or may read it,
+    else the 404 of one that does not exist."""
     stmt = select(Application).where(Application.application_id == application_id)
     found = (await uow.session.execute(stmt.with_for_update() if for_update else stmt)).scalar_one_or_none()
-    if found is None or not may_handle(actor, found.school_id):
+    if found is None:
+        raise application_not_found()
+    allowed = (
+        may_handle(actor, found.school_id) if for_update else await may_read(uow, actor, found.school_id)
+    )
+    if not allowed:
         raise application_not_found()
     return found
 
@@ -52,7 +73,7 @@ async def school_applications(
     uow: UnitOfWork, school_id: uuid.UUID, status: Status | None, *, actor: Principal
 ) -> list[Application]:
     """The school's applications ranked: the priority group, then the receipt time."""
-    if not may_handle(actor, school_id):
+    if not await may_read(uow, actor, school_id):
         raise school_not_found()
     a = Application
     stmt = select(a).where(a.school_id == school_id)
