@@ -11,6 +11,7 @@ from eschool.enrolment.domain.workflow import (
     FINAL,
     OPEN,
     STEPS,
+    AwaitingAnswer,
     IllegalStep,
     MissingReason,
     Status,
@@ -23,7 +24,8 @@ LEGAL = [(current, target) for current, targets in STEPS.items() for target in t
 def test_the_steps_are_the_glossarys_and_no_others() -> None:
     reason = {Status.rejected: "no_free_places", Status.withdrawn: "applicant_request"}
     for current, target in LEGAL:
-        check_step(current, target, reason.get(target), None)
+        # Out of assigned_to_class, the steps are contingent's answers.
+        check_step(current, target, reason.get(target), None, answer=current is Status.assigned_to_class)
     forward = {(c, t) for c, t in LEGAL if t not in (Status.rejected, Status.withdrawn)}
     assert forward == {
         (Status.new, Status.documents_check),
@@ -102,3 +104,12 @@ def test_months_old_counts_whole_months() -> None:
     assert months_old(date(2020, 1, 31), date(2020, 2, 29)) == 0
     assert months_old(date(2020, 1, 31), date(2020, 3, 1)) == 1
     assert months_old(date(2020, 5, 15), date(2027, 9, 1)) == 87
+
+
+def test_while_contingent_enrols_only_its_answer_moves_the_application() -> None:
+    for target in (Status.registered, Status.withdrawn, Status.rejected, Status.enrolled):
+        with pytest.raises(AwaitingAnswer):
+            check_step(Status.assigned_to_class, target, "other", "Семья передумала")
+    check_step(Status.assigned_to_class, Status.registered, "class_full", None, answer=True)
+    with pytest.raises(IllegalStep):
+        check_step(Status.registered, Status.enrolled, None, None, answer=True)

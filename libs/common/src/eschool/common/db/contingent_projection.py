@@ -55,6 +55,13 @@ def columns(data: BaseModel, table: Table) -> dict[str, Any]:
     return data.model_dump(include=set(table.columns.keys()) - {"source_version"})
 
 
+async def keep_card(uow: UnitOfWork, table: Table, data: Any, *, key: str) -> None:
+    """Keep the fields of an event that carries a whole card (a class, a year, a subgroup) in the table's
+    columns, versioned by the event's ``occurred_at``: an older card arriving late changes nothing."""
+    values = columns(data, table) | {"source_version": data.occurred_at}
+    await upsert_newer(uow.session, table, values, key=(key,))
+
+
 class ClassTeacherNode:
     """The columns of a class's class teacher (mix into a service's model of table ``class_teacher``): its
     own row and version, so a late class card does not take back a newer assignment (None: none)."""
@@ -162,7 +169,7 @@ class ContingentProjection(OrgTreeProjection):
     async def on_class_saved(self, event: Envelope[ClassSavedV1], uow: UnitOfWork) -> None:
         """A class's whole card (the columns the service keeps of it), and its class teacher."""
         data = event.data
-        await self._card(uow, self.school_class, data, key="class_id")
+        await keep_card(uow, self.school_class, data, key="class_id")
         await self._class_teacher(
             uow, data.class_id, data.school_id, data.class_teacher_person_id, data.occurred_at
         )
@@ -176,13 +183,13 @@ class ContingentProjection(OrgTreeProjection):
 
     async def on_subgroup_saved(self, event: Envelope[SubgroupSavedV1], uow: UnitOfWork) -> None:
         """A subgroup of a class, created or renamed."""
-        await self._card(uow, self.subgroup, event.data, key="subgroup_id")
+        await keep_card(uow, self.subgroup, event.data, key="subgroup_id")
 
     async def on_subgroup_membership_changed(
         self, event: Envelope[SubgroupMembershipChangedV1], uow: UnitOfWork
     ) -> None:
         """A pupil's stay in a subgroup began, or got its last day: the stay is kept with its dates."""
-        await self._card(uow, self.subgroup_membership, event.data, key="membership_id")
+        await keep_card(uow, self.subgroup_membership, event.data, key="membership_id")
 
     async def on_staff_hired(self, event: Envelope[StaffHiredV1], uow: UnitOfWork) -> None:
         """A staff member hired or restored (no longer flagged), under the person's newest name (the
@@ -230,10 +237,6 @@ class ContingentProjection(OrgTreeProjection):
 
     def _stays(self, uow: UnitOfWork) -> ClassStays:
         return ClassStays(uow.session, self.class_stay)
-
-    async def _card(self, uow: UnitOfWork, table: Table, data: Any, *, key: str) -> None:
-        values = columns(data, table) | {"source_version": data.occurred_at}
-        await upsert_newer(uow.session, table, values, key=(key,))
 
     async def _class_teacher(
         self,

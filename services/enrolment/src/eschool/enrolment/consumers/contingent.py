@@ -1,13 +1,12 @@
 """Contingent's events enrolment follows: which units are open schools, the schools' academic years,
 their classes with their grades and maximum sizes (an application is assigned to one), each kept with
-``upsert_newer`` (an older fact arriving late changes nothing); and the saga's answers (``saga``)."""
+``keep_card`` (an older fact arriving late changes nothing); and the saga's answers (``saga``)."""
 
 from __future__ import annotations
 
 from eschool.common.bus import ConsumerDefinition
 from eschool.common.db import UnitOfWork
-from eschool.common.db.contingent_projection import OrgTreeProjection, columns
-from eschool.common.db.projection import upsert_newer
+from eschool.common.db.contingent_projection import OrgTreeProjection, keep_card
 from eschool.common.events import Envelope
 from eschool.common.events.contingent import (
     AcademicYearSetUpV1,
@@ -24,16 +23,12 @@ PROJECTION = OrgTreeProjection.of(metadata())
 
 async def on_academic_year_set_up(event: Envelope[AcademicYearSetUpV1], uow: UnitOfWork) -> None:
     """A school's academic year, or its new dates."""
-    table = AcademicYear.__table__
-    values = columns(event.data, table) | {"source_version": event.data.occurred_at}  # type: ignore[arg-type]
-    await upsert_newer(uow.session, table, values, key=("academic_year_id",))  # type: ignore[arg-type]
+    await keep_card(uow, AcademicYear.__table__, event.data, key="academic_year_id")  # type: ignore[arg-type]
 
 
 async def on_class_saved(event: Envelope[ClassSavedV1], uow: UnitOfWork) -> None:
     """A class's card: its year, grade, letter and maximum size."""
-    table = SchoolClass.__table__
-    values = columns(event.data, table) | {"source_version": event.data.occurred_at}  # type: ignore[arg-type]
-    await upsert_newer(uow.session, table, values, key=("class_id",))  # type: ignore[arg-type]
+    await keep_card(uow, SchoolClass.__table__, event.data, key="class_id")  # type: ignore[arg-type]
 
 
 CONTINGENT_EVENTS = ConsumerDefinition.of(

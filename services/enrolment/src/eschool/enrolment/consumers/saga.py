@@ -44,7 +44,14 @@ async def on_pupil_enrolled(event: Envelope[PupilEnrolledV1], uow: UnitOfWork) -
     application = await _waiting(uow, event.data.application_id, event.data.class_id)
     if application is not None:
         await take_step(
-            uow, application, Status.enrolled, reason_code=None, comment=None, version=None, actor=ENROLMENT
+            uow,
+            application,
+            Status.enrolled,
+            reason_code=None,
+            comment=None,
+            version=None,
+            actor=ENROLMENT,
+            answer=True,
         )
 
 
@@ -60,4 +67,5 @@ async def on_enrolment_refused(event: Envelope[EnrolmentRefusedV1], uow: UnitOfW
             comment=event.data.detail,
             version=None,
             actor=ENROLMENT,
+            answer=True,
         )

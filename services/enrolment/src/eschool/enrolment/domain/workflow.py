@@ -81,6 +81,14 @@ class IllegalStep(Exception):  # noqa: N818 - a refused step, answered as a 409
         )
 
 
+class AwaitingAnswer(IllegalStep):
+    """A step out of assigned_to_class taken by anyone but contingent's answer."""
+
+    @property
+    def detail(self) -> str:
+        return "Ребёнок зачисляется в класс: до ответа о зачислении допустимо только ждать"
+
+
 @dataclass(frozen=True)
 class MissingReason(Exception):  # noqa: N818 - a refused step, answered as a 422 naming the field
     """A rejection or withdrawal without a known reason code, or "other" without a comment."""
@@ -89,12 +97,18 @@ class MissingReason(Exception):  # noqa: N818 - a refused step, answered as a 42
     detail: str
 
 
-def check_step(current: Status, target: Status, reason_code: str | None, comment: str | None) -> None:
-    """Allow the step from ``current`` to ``target``, or raise ``IllegalStep`` / ``MissingReason``."""
-    if target not in STEPS[current]:
+def check_step(
+    current: Status, target: Status, reason_code: str | None, comment: str | None, *, answer: bool = False
+) -> None:
+    """Allow the step from ``current`` to ``target``, or raise ``IllegalStep`` / ``MissingReason``. Out of
+    assigned_to_class only contingent's ``answer`` moves the application (``AwaitingAnswer`` otherwise)."""
+    waiting = current is Status.assigned_to_class
+    if waiting and not answer and target is not current:
+        raise AwaitingAnswer(current, target)
+    if target not in STEPS[current] or (answer and not waiting):
         raise IllegalStep(current, target)
-    if current is Status.assigned_to_class and target is Status.registered:
-        return  # contingent refused the enrolment: its own reason code, whatever it is, is kept
+    if answer:
+        return  # contingent's answer: its own reason code, whatever it is, is kept
     reasons = {Status.rejected: REJECTION_REASONS, Status.withdrawn: WITHDRAWAL_REASONS}.get(target, {})
     if not reasons:
         if reason_code is not None:

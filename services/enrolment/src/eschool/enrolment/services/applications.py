@@ -22,7 +22,7 @@ from eschool.common.db.org_tree import schools_under
 from eschool.common.errors import Problem, conflict, not_found, unprocessable
 from eschool.common.events.enrolment import ApplicationStatusChangedV1
 from eschool.enrolment.db.models import Application, OrgUnit, StatusChange
-from eschool.enrolment.domain.workflow import IllegalStep, MissingReason, Status, check_step
+from eschool.enrolment.domain.workflow import AwaitingAnswer, IllegalStep, MissingReason, Status, check_step
 from eschool.enrolment.services.feed import announce
 
 SCHOOL_STAFF = (Role.school_admin, Role.director, Role.deputy_director, Role.secretary)
@@ -103,9 +103,6 @@ async def change_status(
     """Take one step of the workflow, recorded and announced; illegal steps are refused (409)."""
     await uow.serialize()
     application = await application_of(uow, application_id, actor=actor, for_update=True)
-    if application.status == Status.assigned_to_class:
-        detail = "Ребёнок зачисляется в класс: статус изменится по ответу о зачислении"
-        raise conflict("awaiting_enrolment", detail, field_name="body.status")
     await take_step(
         uow, application, target, reason_code=reason_code, comment=comment, version=version, actor=actor
     )
@@ -121,15 +118,18 @@ async def take_step(
     comment: str | None,
     version: int | None,
     actor: Principal,
+    answer: bool = False,
 ) -> datetime:
     """Move the (locked) application to ``target``: checked, recorded with who and why, announced; the
-    moment it happened."""
+    moment it happened. ``answer``: the step is contingent's answer to an assignment (the saga)."""
     if version is not None and version != application.version:
         detail = "Заявление изменилось с тех пор, как его открыли: обновите страницу"
         raise conflict("stale_version", detail, field_name="body.version")
     current = Status(application.status)
     try:
-        check_step(current, target, reason_code, comment)
+        check_step(current, target, reason_code, comment, answer=answer)
+    except AwaitingAnswer as step:
+        raise conflict("awaiting_enrolment", step.detail, field_name="body.status") from None
     except IllegalStep as step:
         raise conflict("illegal_status_change", step.detail, field_name="body.status") from None
     except MissingReason as missing:
@@ -138,21 +138,7 @@ async def take_step(
     application.status = target.value
     application.version += 1
     application.updated_at = now
-    uow.session.add(
-        StatusChange(
-            change_id=uuid.uuid4(),
-            application_id=application.application_id,
-            school_id=application.school_id,
-            from_status=current.value,
-            to_status=target.value,
-            reason_code=reason_code,
-            comment=comment,
-            actor_user_id=actor.user_id,
-            actor_client_id=actor.client_id,
-            at=now,
-            version=application.version,
-        )
-    )
+    record_step(uow, application, current, reason_code, comment, actor, now)
     await announce(
         uow,
         ApplicationStatusChangedV1(
@@ -168,3 +154,30 @@ async def take_step(
         school_id=application.school_id,
     )
     return now
+
+
+def record_step(
+    uow: UnitOfWork,
+    application: Application,
+    from_status: Status | None,
+    reason_code: str | None,
+    comment: str | None,
+    actor: Principal,
+    at: datetime,
+) -> None:
+    """The history's row of the step the application (at its new status and version) just took."""
+    uow.session.add(
+        StatusChange(
+            change_id=uuid.uuid4(),
+            application_id=application.application_id,
+            school_id=application.school_id,
+            from_status=None if from_status is None else from_status.value,
+            to_status=application.status,
+            reason_code=reason_code,
+            comment=comment,
+            actor_user_id=actor.user_id,
+            actor_client_id=actor.client_id,
+            at=at,
+            version=application.version,
+        )
+    )

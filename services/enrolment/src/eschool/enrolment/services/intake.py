@@ -30,7 +30,7 @@ from eschool.common.errors import FieldError, Problem, conflict, unprocessable_f
 from eschool.common.events.enrolment import ApplicationSubmittedV1
 from eschool.common.snils import InvalidSnilsError, normalize_snils, snils_hash
 from eschool.enrolment.api.schemas import ApplicationFields, ApplicationIn, IntakeReceipt, SchoolApplicationIn
-from eschool.enrolment.db.models import Application, IdempotentRequest, OrgUnit, OrgUnitState, StatusChange
+from eschool.enrolment.db.models import Application, IdempotentRequest, OrgUnit, OrgUnitState
 from eschool.enrolment.domain.ranking import (
     first_grade_age_out_of_range,
     months_old,
@@ -38,7 +38,7 @@ from eschool.enrolment.domain.ranking import (
     priority_group,
 )
 from eschool.enrolment.domain.workflow import OPEN, STATUS_TITLES, Status
-from eschool.enrolment.services.applications import may_handle, school_not_found
+from eschool.enrolment.services.applications import may_handle, record_step, school_not_found
 from eschool.enrolment.services.feed import announce
 from eschool.enrolment.services.reads import application_read
 
@@ -166,19 +166,7 @@ async def receive(
         version=1,
     )
     uow.session.add(application)
-    uow.session.add(
-        StatusChange(
-            change_id=uuid.uuid4(),
-            application_id=application.application_id,
-            school_id=application.school_id,
-            from_status=None,
-            to_status=status.value,
-            actor_user_id=actor.user_id,
-            actor_client_id=actor.client_id,
-            at=received_at,
-            version=1,
-        )
-    )
+    record_step(uow, application, None, None, None, actor, received_at)
     await announce(
         uow,
         ApplicationSubmittedV1(

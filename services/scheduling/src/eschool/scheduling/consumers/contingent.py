@@ -11,8 +11,8 @@ same facts in tables of the same names); the academic years are scheduling's own
 from __future__ import annotations
 
 from eschool.common.bus import ConsumerDefinition
-from eschool.common.db import UnitOfWork, upsert_newer
-from eschool.common.db.contingent_projection import ContingentProjection
+from eschool.common.db import UnitOfWork
+from eschool.common.db.contingent_projection import ContingentProjection, keep_card
 from eschool.common.events import Envelope
 from eschool.common.events.contingent import AcademicYearSetUpV1
 from eschool.scheduling.db import metadata
@@ -23,16 +23,7 @@ PROJECTION = ContingentProjection.of(metadata())
 
 async def on_academic_year_set_up(event: Envelope[AcademicYearSetUpV1], uow: UnitOfWork) -> None:
     """A school's academic year, or its new dates."""
-    data = event.data
-    values = {
-        "academic_year_id": data.academic_year_id,
-        "school_id": data.school_id,
-        "name": data.name,
-        "starts_on": data.starts_on,
-        "ends_on": data.ends_on,
-        "source_version": data.occurred_at,
-    }
-    await upsert_newer(uow.session, AcademicYear.__table__, values, key=("academic_year_id",))
+    await keep_card(uow, AcademicYear.__table__, event.data, key="academic_year_id")  # type: ignore[arg-type]
 
 
 CONTINGENT_EVENTS = ConsumerDefinition.of(
