@@ -294,6 +294,7 @@ def test_machine_client_principal() -> None:
         {"sub": "not-a-uuid"},
         {"sub": 42},
         {"sub": "client:"},
+        {"sub": "client:service:enrolment"},  # a service acts as itself only in its own process
         {"pid": "not-a-uuid"},
         {"roles": "school_admin"},
         {"roles": [{"role": 1}]},

@@ -14,7 +14,12 @@ import pytest
 import pytest_asyncio
 
 from eschool.common.db import utcnow
-from eschool.common.events.contingent import OrgUnitChangedV1, OrgUnitRegisteredV1
+from eschool.common.events.contingent import (
+    AcademicYearSetUpV1,
+    ClassSavedV1,
+    OrgUnitChangedV1,
+    OrgUnitRegisteredV1,
+)
 from eschool.common.service import ServiceRuntime
 from eschool.common.testing.auth import TestIdentity
 from eschool.common.testing.events import Deliver, deliverer
@@ -144,3 +149,50 @@ def application(school: uuid.UUID, number: str | None = None, **fields: Any) -> 
         else:
             body[key] = value
     return body
+
+
+@dataclass(frozen=True)
+class Classes:
+    year: uuid.UUID
+    small: uuid.UUID  # 1 А, two seats
+    large: uuid.UUID  # 1 Б, twenty-five
+    second: uuid.UUID  # 2 А
+
+
+def class_saved(
+    w: World, year: uuid.UUID, class_id: uuid.UUID, grade: int, letter: str, size: int
+) -> ClassSavedV1:
+    return ClassSavedV1(
+        class_id=class_id,
+        school_id=w.school_a,
+        academic_year_id=year,
+        grade=grade,
+        letter=letter,
+        kind="general",
+        profile=None,
+        shift=1,
+        term_scheme_id=None,
+        max_size=size,
+        class_teacher_person_id=None,
+        occurred_at=utcnow(),
+    )
+
+
+@pytest_asyncio.fixture
+async def classes(world: World, deliver: Deliver) -> Classes:
+    start = next_school_year()
+    c = Classes(*(uuid.uuid4() for _ in range(4)))
+    await deliver(
+        AcademicYearSetUpV1(
+            academic_year_id=c.year,
+            school_id=world.school_a,
+            name=f"{start}/{start + 1}",
+            starts_on=date(start, 9, 1),
+            ends_on=date(start + 1, 8, 31),
+            occurred_at=utcnow(),
+        ),
+        class_saved(world, c.year, c.small, 1, "А", 2),
+        class_saved(world, c.year, c.large, 1, "Б", 25),
+        class_saved(world, c.year, c.second, 2, "А", 25),
+    )
+    return c

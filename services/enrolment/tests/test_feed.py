@@ -4,14 +4,16 @@ cursor; partner-visible events only; only a client with the feed scope reads it.
 from __future__ import annotations
 
 import asyncio
+from datetime import timedelta
 
 import httpx
 
 from eschool.common.auth import Role
+from eschool.common.db import utcnow
 from eschool.common.service import ServiceRuntime
 from eschool.common.testing.auth import TestIdentity
 from eschool.common.testing.service import As, published
-from eschool.enrolment.services.feed import FEED_SCOPE
+from eschool.enrolment.services.feed import FEED_SCOPE, feed_retention
 
 from .conftest import INTAKE, World, application, next_school_year
 
@@ -61,7 +63,7 @@ async def test_the_feed_replays_the_brokers_events_in_order_from_any_cursor(
     page = await api.get("/v1/feed", params={"after": cursors[1], "limit": 2}, headers=reader)
     assert [i["cursor"] for i in page.json()["events"]] == cursors[2:4]
     end = await api.get("/v1/feed", params={"after": cursors[-1]}, headers=reader)
-    assert end.json() == {"events": [], "next_after": cursors[-1]}
+    assert end.json() == {"events": [], "next_after": cursors[-1], "missed": False}
     text = str(events)
     for personal in ("Смирнова", "olga", "79001234567", "Владимир"):
         assert personal not in text
@@ -73,3 +75,25 @@ async def test_only_a_client_with_the_feed_scope_reads_it(
     assert (await api.get("/v1/feed", headers=portal)).status_code == 403
     assert (await api.get("/v1/feed", headers=as_(Role.ministry, world.region))).status_code == 403
     assert (await api.get("/v1/feed")).status_code == 401
+
+
+async def test_events_past_the_retention_period_go_and_a_reader_behind_them_is_told(
+    api: httpx.AsyncClient,
+    portal: dict[str, str],
+    world: World,
+    test_identity: TestIdentity,
+    enrolment: ServiceRuntime,
+) -> None:
+    for _ in range(3):
+        assert (await api.post(INTAKE, json=application(world.school_a), headers=portal)).status_code == 201
+    reader = partner(test_identity)
+    cursors = [i["cursor"] for i in (await api.get("/v1/feed", headers=reader)).json()["events"]]
+    prune = feed_retention(timedelta(days=90))
+    assert await prune(enrolment.database, utcnow() + timedelta(days=89)) == 0
+    assert await prune(enrolment.database, utcnow() + timedelta(days=91)) == 3
+    assert (await api.post(INTAKE, json=application(world.school_a), headers=portal)).status_code == 201
+    behind = (await api.get("/v1/feed", params={"after": cursors[0]}, headers=reader)).json()
+    assert [i["cursor"] for i in behind["events"]] == [cursors[-1] + 1]
+    assert behind["missed"] is True
+    caught_up = (await api.get("/v1/feed", params={"after": cursors[-1]}, headers=reader)).json()
+    assert caught_up["missed"] is False

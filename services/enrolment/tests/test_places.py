@@ -6,77 +6,23 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 import httpx
-import pytest_asyncio
 from sqlalchemy import func, select
 
 from eschool.common.auth import Role
 from eschool.common.db import utcnow
-from eschool.common.events.contingent import (
-    AcademicYearSetUpV1,
-    ClassSavedV1,
-    EnrolmentRefusedV1,
-    PupilEnrolledV1,
-)
+from eschool.common.events.contingent import EnrolmentRefusedV1, PupilEnrolledV1
 from eschool.common.service import ServiceRuntime
 from eschool.common.testing.events import Deliver
 from eschool.common.testing.service import As, published
 from eschool.enrolment.db.models import Application
 
-from .conftest import INTAKE, World, application, next_school_year
+from .conftest import INTAKE, Classes, World, application, next_school_year
 
 ORDER = {"series": "ОД", "number": "45-у", "date": "2026-06-01"}
-
-
-@dataclass(frozen=True)
-class Classes:
-    year: uuid.UUID
-    small: uuid.UUID  # 1 А, two seats
-    large: uuid.UUID  # 1 Б, twenty-five
-    second: uuid.UUID  # 2 А
-
-
-def class_saved(
-    w: World, year: uuid.UUID, class_id: uuid.UUID, grade: int, letter: str, size: int
-) -> ClassSavedV1:
-    return ClassSavedV1(
-        class_id=class_id,
-        school_id=w.school_a,
-        academic_year_id=year,
-        grade=grade,
-        letter=letter,
-        kind="general",
-        profile=None,
-        shift=1,
-        term_scheme_id=None,
-        max_size=size,
-        class_teacher_person_id=None,
-        occurred_at=utcnow(),
-    )
-
-
-@pytest_asyncio.fixture
-async def classes(world: World, deliver: Deliver) -> Classes:
-    start = next_school_year()
-    c = Classes(*(uuid.uuid4() for _ in range(4)))
-    await deliver(
-        AcademicYearSetUpV1(
-            academic_year_id=c.year,
-            school_id=world.school_a,
-            name=f"{start}/{start + 1}",
-            starts_on=date(start, 9, 1),
-            ends_on=date(start + 1, 8, 31),
-            occurred_at=utcnow(),
-        ),
-        class_saved(world, c.year, c.small, 1, "А", 2),
-        class_saved(world, c.year, c.large, 1, "Б", 25),
-        class_saved(world, c.year, c.second, 2, "А", 25),
-    )
-    return c
 
 
 async def registered(

@@ -11,13 +11,15 @@ from eschool.enrolment.api.applications import applications_router
 from eschool.enrolment.api.feed import feed_router
 from eschool.enrolment.api.intake import intake_router
 from eschool.enrolment.api.places import places_router
+from eschool.enrolment.api.settings import settings_router
 from eschool.enrolment.consumers.contingent import CONTINGENT_EVENTS
 from eschool.enrolment.settings import EnrolmentSettings
+from eschool.enrolment.tasks import start_periodic, stop_periodic
 
 
 def routers() -> list[APIRouter]:
     """Every router of the API, under ``/api/enrolment``."""
-    return [intake_router(), applications_router(), places_router(), feed_router()]
+    return [intake_router(), applications_router(), places_router(), settings_router(), feed_router()]
 
 
 service = ServiceDefinition(
@@ -27,4 +29,6 @@ service = ServiceDefinition(
     migrations=Path(__file__).resolve().parents[3] / "migrations",
     routers=routers,
     consumers=[CONTINGENT_EVENTS],
+    on_start=[start_periodic],
+    on_stop=[stop_periodic],
 )

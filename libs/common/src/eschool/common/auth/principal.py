@@ -94,6 +94,11 @@ class Principal:
         """True for a machine client (OAuth2 client credentials), False for a person."""
         return self.client_id is not None
 
+    @property
+    def is_service(self) -> bool:
+        """True for a service acting on its own (``service_principal``), never for a token's bearer."""
+        return self.client_id is not None and self.client_id.startswith(SERVICE_CLIENT_PREFIX)
+
     def has_role(self, *roles: Role, org_unit_id: UUID | None = None) -> bool:
         """True if the caller holds any of ``roles``, in exactly ``org_unit_id`` when it is given."""
         # No hierarchy here (a municipality does not match its schools' ids): services resolve which
@@ -164,7 +169,8 @@ def _uuid(value: Any, claim: str) -> UUID:
 def _subject(sub: Any) -> tuple[UUID | None, str | None]:
     if isinstance(sub, str) and sub.startswith(CLIENT_SUBJECT_PREFIX):
         client_id = sub.removeprefix(CLIENT_SUBJECT_PREFIX)
-        if not client_id:
+        # A service acts as itself only in its own process: no token may claim to be one.
+        if not client_id or client_id.startswith(SERVICE_CLIENT_PREFIX):
             raise _malformed("sub")
         return None, client_id
     return _uuid(sub, "sub"), None

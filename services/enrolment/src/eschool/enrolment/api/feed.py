@@ -26,6 +26,10 @@ class FeedPage(BaseModel):
 
     events: list[FeedItem]
     next_after: int
+    missed: bool = Field(
+        description="True: events right after your cursor are past the retention period and gone (positions"
+        " run without holes, so the first event here is not the next one)"
+    )
 
 
 def feed_router() -> APIRouter:
@@ -43,6 +47,7 @@ def feed_router() -> APIRouter:
         async with database_of(request).reader() as uow:
             page = await feed_page(uow, after, limit)
         items = [FeedItem(cursor=seq, event=envelope) for seq, envelope in page]
-        return FeedPage(events=items, next_after=page[-1][0] if page else after)
+        missed = bool(page) and page[0][0] > after + 1
+        return FeedPage(events=items, next_after=page[-1][0] if page else after, missed=missed)
 
     return router

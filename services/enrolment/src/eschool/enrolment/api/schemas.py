@@ -150,6 +150,10 @@ class ApplicationRead(BaseModel):
     address: str
     documents: list[str]
     class_id: uuid.UUID | None = Field(description="The class it was assigned to, once it was")
+    status_since: Stamp = Field(description="When it took its status (automatic steps count days from it)")
+    answer_overdue_at: Stamp | None = Field(
+        description="Assigned to a class and contingent has not confirmed the enrolment in time: since when"
+    )
     version: int
 
 
@@ -218,3 +222,28 @@ class AssignmentIn(BaseModel):
     order: OrderIn
     enrol_on: date | None = Field(default=None, description="The first day; the year's first day by default")
     version: int | None = Field(default=None, description="The version the step is based on (409 if stale)")
+
+
+class EnrolmentSettingsIn(BaseModel):
+    """A school's enrolment settings (seed 000, point 7): what fills a grade, and after how many days the
+    system registers and enrols by itself (null: the school does it)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    fill_type: Literal["grade_places", "class_max_size"] = Field(
+        description="grade_places: the grade's free places and the class's size; class_max_size: the class's"
+        " maximum size only"
+    )
+    register_after_days: int | None = Field(default=None, ge=1, le=365)
+    enrol_after_days: int | None = Field(default=None, ge=1, le=365)
+    order: OrderIn | None = Field(default=None, description="The order automatic enrolments go under")
+    version: int | None = Field(default=None, description="The version the change is based on (409 if stale)")
+
+
+class EnrolmentSettingsRead(BaseModel):
+    fill_type: Literal["grade_places", "class_max_size"]
+    register_after_days: int | None
+    enrol_after_days: int | None
+    order: OrderIn | None
+    updated_at: Stamp | None
+    version: int

@@ -19,6 +19,7 @@ from eschool.common.db import make_metadata
 from eschool.common.db.base import BigIntPK, JsonDoc, UtcDateTime
 from eschool.common.db.idempotency import IdempotentRequestNode
 from eschool.common.db.org_tree import OrgUnitNode, OrgUnitStateNode
+from eschool.common.periodic import PeriodicTaskNode
 
 
 class Base(DeclarativeBase):
@@ -53,6 +54,8 @@ class Application(Base):
         # The school's ranked list: its status, the priority group, then the receipt time.
         Index("ix_application_school_rank", "school_id", "status", "priority_group", "received_at"),
         Index("ix_application_school_child", "school_id", "child_birth_date", "child_last_name"),
+        # The automatic steps: a school's applications in a status since before a day.
+        Index("ix_application_school_status_since", "school_id", "status", "status_since"),
     )
 
     application_id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
@@ -63,6 +66,8 @@ class Application(Base):
     source: Mapped[str] = mapped_column(String(20))
     portal_number: Mapped[str | None] = mapped_column(String(50))
     status: Mapped[str] = mapped_column(String(30))
+    # When the application took its status: the automatic steps count their days from it.
+    status_since: Mapped[datetime] = mapped_column(UtcDateTime)
     received_at: Mapped[datetime] = mapped_column(UtcDateTime)
     benefit: Mapped[str] = mapped_column(String(30))
     sibling_in_school: Mapped[bool] = mapped_column(Boolean)
@@ -88,6 +93,9 @@ class Application(Base):
     duplicate_of: Mapped[uuid.UUID | None] = mapped_column(Uuid)
     # Set when the application is assigned to a class (the saga to contingent starts) and kept after.
     class_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
+    # Set when contingent has not answered the assignment in time (the saga's visible failure state);
+    # cleared by its answer.
+    answer_overdue_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
     version: Mapped[int] = mapped_column(Integer)
@@ -181,3 +189,29 @@ class FeedCounter(Base):
 
     name: Mapped[str] = mapped_column(String(20), primary_key=True)
     last_seq: Mapped[int] = mapped_column(BigIntPK)
+
+
+class SchoolSettings(Base):
+    """A school's enrolment settings (seed 000, point 7, «Настройки зачисления»): what fills a grade (its
+    free places, or each class's maximum size), and after how many days the system registers an
+    application still in the documents check and enrols a registered one by itself (None: never), with
+    the order that automatic enrolments go under."""
+
+    __tablename__ = "school_enrolment_settings"
+
+    school_id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
+    fill_type: Mapped[str] = mapped_column(String(20))
+    register_after_days: Mapped[int | None] = mapped_column(Integer)
+    enrol_after_days: Mapped[int | None] = mapped_column(Integer)
+    order_series: Mapped[str | None] = mapped_column(String(20))
+    order_number: Mapped[str | None] = mapped_column(String(50))
+    order_date: Mapped[date | None] = mapped_column(Date)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    updated_by: Mapped[uuid.UUID | None] = mapped_column(Uuid)
+    version: Mapped[int] = mapped_column(Integer)
+
+
+class PeriodicTaskRow(PeriodicTaskNode, Base):
+    """A periodic task of enrolment (the automatic steps, the saga's timeout, the feed's retention)."""
+
+    __tablename__ = "periodic_task"

@@ -37,8 +37,10 @@ def school_not_found() -> Problem:
 
 
 def may_handle(actor: Principal, school_id: uuid.UUID) -> bool:
-    """True if the actor handles the school's applications."""
-    return not actor.is_machine and actor.has_role(*SCHOOL_STAFF, org_unit_id=school_id)
+    """True if the actor handles the school's applications (a person, or enrolment's own automatic
+    steps with the school's rights; never a portal)."""
+    person_or_self = not actor.is_machine or actor.is_service
+    return person_or_self and actor.has_role(*SCHOOL_STAFF, org_unit_id=school_id)
 
 
 async def may_read(uow: UnitOfWork, actor: Principal, school_id: uuid.UUID) -> bool:
@@ -136,8 +138,9 @@ async def take_step(
         raise unprocessable("reason_required", missing.detail, field_name=f"body.{missing.field}") from None
     now = utcnow()
     application.status = target.value
+    application.status_since = application.updated_at = now
+    application.answer_overdue_at = None
     application.version += 1
-    application.updated_at = now
     record_step(uow, application, current, reason_code, comment, actor, now)
     await announce(
         uow,

@@ -10,16 +10,21 @@ would hand out 11 before 10 commits). Every partner-visible event of enrolment g
 
 Fields per scope: ``enrolment.feed`` reads these events, which carry ids, statuses, grades, priority
 groups, receipt times and place counts: no name, birth date, SNILS, address or contact of anyone.
+
+Retention: events older than the service's ``feed_retention_days`` are pruned (a periodic task); a
+cursor before the oldest kept event reads on from the oldest, and the page says events were missed.
 """
 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Awaitable, Callable
+from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
-from eschool.common.db import UnitOfWork, utcnow
+from eschool.common.db import Database, UnitOfWork, utcnow
 from eschool.common.events import Event
 from eschool.enrolment.db.models import FeedCounter, FeedEvent
 
@@ -49,3 +54,17 @@ async def feed_page(uow: UnitOfWork, after: int, limit: int) -> list[tuple[int, 
     """The events after position ``after``, oldest first: (position, envelope)."""
     stmt = select(FeedEvent.seq, FeedEvent.envelope).where(FeedEvent.seq > after).order_by(FeedEvent.seq)
     return [(seq, envelope) for seq, envelope in (await uow.session.execute(stmt.limit(limit))).all()]
+
+
+def feed_retention(retention: timedelta) -> Callable[[Database, datetime], Awaitable[int]]:
+    """The feed's retention as a periodic task's work: the events older than ``retention`` go."""
+
+    async def work(database: Database, now: datetime) -> int:
+        async with database.uow() as uow:
+            result = await uow.session.execute(
+                delete(FeedEvent).where(FeedEvent.created_at < now - retention)
+            )
+            await uow.commit()
+        return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+    return work

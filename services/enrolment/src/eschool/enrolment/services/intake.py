@@ -137,6 +137,7 @@ async def receive(
         source=where.source,
         portal_number=where.portal_number,
         status=status.value,
+        status_since=received_at,
         received_at=received_at,
         benefit=body.benefit,
         sibling_in_school=body.sibling_in_school,

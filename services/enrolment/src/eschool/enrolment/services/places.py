@@ -4,7 +4,9 @@ assignment of a registered application to a class, which never takes more than t
 No overbooking: an assignment locks the grade's places row (FOR UPDATE on PostgreSQL; the writer lock on
 SQLite) before it counts the applications already holding a place (assigned to a class, or enrolled),
 so two administrators assigning at once take turns, and the second sees the first's place taken. The
-class's maximum size is counted the same way, under the same lock. Lowering the free places below what
+class's maximum size is counted the same way, under the same lock; where the school fills its classes
+by their maximum size alone (``services.settings``), the class's row is the lock and no free places
+need be set. Lowering the free places below what
 is taken is refused. Each change of a grade's figures is announced (``PlacesChangedV1``: public counts).
 
 The assignment starts the saga to contingent: ``ApplicationAssignedToClassV1`` carries what contingent
@@ -34,6 +36,7 @@ from eschool.enrolment.domain.ranking import open_school_years
 from eschool.enrolment.domain.workflow import Status
 from eschool.enrolment.services.applications import application_of, may_handle, school_not_found, take_step
 from eschool.enrolment.services.feed import announce
+from eschool.enrolment.services.settings import FillType, fill_type_of
 
 HOLDING = (Status.assigned_to_class.value, Status.enrolled.value)
 
@@ -156,13 +159,20 @@ async def assign_to_class(
         raise unprocessable(
             "enrol_on_outside_year", "Дата зачисления вне учебного года класса", field_name="body.enrol_on"
         )
+    by_grade = await fill_type_of(uow, application.school_id) is FillType.grade_places
     places = await _places(uow, application.school_id, application.school_year, application.grade, lock=True)
-    if places is None:
+    if places is None and by_grade:
         raise conflict(
             "places_not_set", "Количество свободных мест в параллели не задано", field_name="body.class_id"
         )
+    if not by_grade:  # only the class's size counts: its row puts assignments into it in turn
+        await uow.session.execute(
+            select(SchoolClass.class_id)
+            .where(SchoolClass.class_id == school_class.class_id)
+            .with_for_update()
+        )
     taken = await _taken(uow, application.school_id, application.school_year, application.grade)
-    if taken >= places.free_places:
+    if by_grade and places is not None and taken >= places.free_places:
         raise conflict("no_free_places", "Свободных мест в параллели нет", field_name="body.class_id")
     in_class = await uow.session.scalar(
         select(func.count()).where(
@@ -212,8 +222,9 @@ async def assign_to_class(
         subject=application.application_id,
         school_id=application.school_id,
     )
-    places.version += 1
-    await _announce(uow, places, taken + 1)
+    if places is not None:
+        places.version += 1
+        await _announce(uow, places, taken + 1)
     return application
 
 

@@ -51,6 +51,8 @@ def application_read(a: Application) -> ApplicationRead:
         address=a.address,
         documents=list(a.documents),
         class_id=a.class_id,
+        status_since=a.status_since,
+        answer_overdue_at=a.answer_overdue_at,
         version=a.version,
     )
 
