@@ -7,6 +7,7 @@ from pathlib import Path
 from fastapi import APIRouter
 
 from eschool.common.service import ServiceDefinition
+from eschool.enrolment.api.applicant import applicant_router
 from eschool.enrolment.api.applications import applications_router
 from eschool.enrolment.api.feed import feed_router
 from eschool.enrolment.api.intake import intake_router
@@ -19,7 +20,14 @@ from eschool.enrolment.tasks import start_periodic, stop_periodic
 
 def routers() -> list[APIRouter]:
     """Every router of the API, under ``/api/enrolment``."""
-    return [intake_router(), applications_router(), places_router(), settings_router(), feed_router()]
+    return [
+        intake_router(),
+        applications_router(),
+        places_router(),
+        settings_router(),
+        applicant_router(),
+        feed_router(),
+    ]
 
 
 service = ServiceDefinition(

@@ -247,3 +247,12 @@ class EnrolmentSettingsRead(BaseModel):
     order: OrderIn | None
     updated_at: Stamp | None
     version: int
+
+
+class WithdrawalIn(BaseModel):
+    """The applicant withdraws their application."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    comment: Annotated[str, StringConstraints(strip_whitespace=True, max_length=1000)] | None = None
+    version: int | None = Field(default=None, description="The version the step is based on (409 if stale)")

@@ -19,6 +19,7 @@ from eschool.common.db import make_metadata
 from eschool.common.db.base import BigIntPK, JsonDoc, UtcDateTime
 from eschool.common.db.idempotency import IdempotentRequestNode
 from eschool.common.db.org_tree import OrgUnitNode, OrgUnitStateNode
+from eschool.common.db.person_keys import PersonKeyNode
 from eschool.common.periodic import PeriodicTaskNode
 
 
@@ -56,6 +57,8 @@ class Application(Base):
         Index("ix_application_school_child", "school_id", "child_birth_date", "child_last_name"),
         # The automatic steps: a school's applications in a status since before a day.
         Index("ix_application_school_status_since", "school_id", "status", "status_since"),
+        # The applicant's own applications, in every school (``services.applicant``).
+        Index("ix_application_applicant_snils_hash", "applicant_snils_hash"),
     )
 
     application_id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
@@ -215,3 +218,9 @@ class PeriodicTaskRow(PeriodicTaskNode, Base):
     """A periodic task of enrolment (the automatic steps, the saga's timeout, the feed's retention)."""
 
     __tablename__ = "periodic_task"
+
+
+class PersonKey(PersonKeyNode, Base):
+    """A person's SNILS as contingent's keyed hash: the applicant asking is recognised by it."""
+
+    __tablename__ = "person_key"

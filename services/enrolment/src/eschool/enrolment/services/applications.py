@@ -3,7 +3,8 @@ through the workflow (``domain.workflow``), each step recorded with who, when an
 
 Who: the school's administration (administrator, director, deputies, secretary) in the application's
 school handles them; the municipality over the school and the ministry read them too (seed 001,
-Приложение 6: they monitor how applications are processed), and change nothing. Anyone else gets the
+Приложение 6: they monitor how applications are processed), and change nothing; the applicant reads
+their own (``services.applicant``). Anyone else gets the
 same 404 as for an application that does not exist: an application's existence says something about a
 child. A portal (a machine client) reads nothing here.
 """
@@ -19,9 +20,10 @@ from eschool.common.auth import Principal, Role
 from eschool.common.auth.jurisdiction import jurisdiction_of
 from eschool.common.db import UnitOfWork, utcnow
 from eschool.common.db.org_tree import schools_under
+from eschool.common.db.person_keys import snils_hash_of
 from eschool.common.errors import Problem, conflict, not_found, unprocessable
 from eschool.common.events.enrolment import ApplicationStatusChangedV1
-from eschool.enrolment.db.models import Application, OrgUnit, StatusChange
+from eschool.enrolment.db.models import Application, OrgUnit, PersonKey, StatusChange
 from eschool.enrolment.domain.workflow import AwaitingAnswer, IllegalStep, MissingReason, Status, check_step
 from eschool.enrolment.services.feed import announce
 
@@ -54,11 +56,25 @@ async def may_read(uow: UnitOfWork, actor: Principal, school_id: uuid.UUID) -> b
     return jurisdiction.covers_school(school_id)
 
 
+async def applicant_key(uow: UnitOfWork, actor: Principal) -> str | None:
+    """The asking person's SNILS hash, if they are a person contingent told us of."""
+    if actor.is_machine or actor.person_id is None:
+        return None
+    return await snils_hash_of(uow, PersonKey, actor.person_id)
+
+
+async def is_applicant(uow: UnitOfWork, actor: Principal, application: Application) -> bool:
+    """True if the asking person is the application's applicant."""
+    if application.applicant_snils_hash is None:
+        return False
+    return await applicant_key(uow, actor) == application.applicant_snils_hash
+
+
 async def application_of(
     uow: UnitOfWork, application_id: uuid.UUID, *, actor: Principal, for_update: bool = False
 ) -> Application:
-    """The application if the actor handles its school (``for_update``: to change it) or may read it,
-    else the 404 of one that does not exist."""
+    """The application if the actor handles its school (``for_update``: to change it) or may read it (the
+    applicant too), else the 404 of one that does not exist."""
     stmt = select(Application).where(Application.application_id == application_id)
     found = (await uow.session.execute(stmt.with_for_update() if for_update else stmt)).scalar_one_or_none()
     if found is None:
@@ -66,6 +82,8 @@ async def application_of(
     allowed = (
         may_handle(actor, found.school_id) if for_update else await may_read(uow, actor, found.school_id)
     )
+    if not allowed and not for_update:
+        allowed = await is_applicant(uow, actor, found)
     if not allowed:
         raise application_not_found()
     return found

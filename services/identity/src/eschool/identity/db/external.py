@@ -9,17 +9,14 @@ from sqlalchemy import ForeignKey, String, Text, Uuid
 from sqlalchemy.orm import Mapped, mapped_column
 
 from eschool.common.db.base import UtcDateTime
+from eschool.common.db.person_keys import PersonKeyNode
 from eschool.identity.db.models import Base
 
 
-class PersonKey(Base):
+class PersonKey(PersonKeyNode, Base):
     """A person's SNILS as contingent's keyed hash: how an external login finds the person."""
 
     __tablename__ = "person_key"
-
-    person_id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
-    snils_hash: Mapped[str] = mapped_column(String(64), unique=True)
-    updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
 
 
 class ExternalLogin(Base):
