@@ -17,7 +17,7 @@ from toy.events import ThingCreatedV1
 from toy.models import Thing
 from toy.service import create_thing, on_thing_created
 
-from eschool.common.bus import OutgoingMessage, QueueSpec, Transport, replay_dead_letters
+from eschool.common.bus import OutgoingMessage, PartnerExchangeSpec, QueueSpec, Transport, replay_dead_letters
 from eschool.common.bus.dlq import list_dead_letters
 from eschool.common.bus.metrics import EVENTS_CONSUMED
 from eschool.common.bus.outbox import Outbox, current_causation
@@ -48,6 +48,7 @@ class DiesAfterPublish(Transport):
     async def connect(self) -> None: ...
     async def close(self) -> None: ...
     async def declare(self, spec: QueueSpec) -> None: ...
+    async def declare_partner_exchange(self, spec: PartnerExchangeSpec) -> None: ...
     async def send(self, queue: str, message: OutgoingMessage) -> None: ...
     async def consume(self, spec, handler):  # type: ignore[no-untyped-def]
         raise NotImplementedError

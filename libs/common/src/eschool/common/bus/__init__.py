@@ -5,11 +5,18 @@ from eschool.common.bus.dlq import list_dead_letters, replay_dead_letters
 from eschool.common.bus.message import Delivery, OutgoingMessage
 from eschool.common.bus.outbox import Outbox
 from eschool.common.bus.relay import OutboxRelay
-from eschool.common.bus.topology import EVENTS_EXCHANGE, QueueSpec, topic_matches
+from eschool.common.bus.topology import (
+    EVENTS_EXCHANGE,
+    PARTNER_EXCHANGE,
+    PartnerExchangeSpec,
+    QueueSpec,
+    topic_matches,
+)
 from eschool.common.bus.transport import PublishError, Transport, create_transport
 
 __all__ = [
     "EVENTS_EXCHANGE",
+    "PARTNER_EXCHANGE",
     "ConsumerDefinition",
     "Delivery",
     "EventConsumer",
@@ -17,6 +24,7 @@ __all__ = [
     "Outbox",
     "OutboxRelay",
     "OutgoingMessage",
+    "PartnerExchangeSpec",
     "PublishError",
     "QueueSpec",
     "Transport",

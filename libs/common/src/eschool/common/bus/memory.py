@@ -1,8 +1,10 @@
 """In-memory broker for the embedded mode, with RabbitMQ's semantics where the bus relies on them.
 
-Topic routing with ``*``/``#``, per-queue prefetch, ack/nack with requeue, a delivery limit that parks
-a message which keeps coming back unsettled, TTL retry tiers that return messages to their queue, and
-dead-letter queues. It runs the same behavioural test suite as the RabbitMQ transport.
+Topic routing with ``*``/``#`` from the events exchange and on through exchange-to-exchange bindings
+(the partner exchange: a queue bound there gets what RabbitMQ would give it), per-queue prefetch,
+ack/nack with requeue, a delivery limit that parks a message which keeps coming back unsettled, TTL
+retry tiers that return messages to their queue, and dead-letter queues. It runs the same behavioural
+test suite as the RabbitMQ transport.
 """
 
 from __future__ import annotations
@@ -14,7 +16,13 @@ from dataclasses import dataclass, field
 
 from eschool.common.aio import cancel_and_wait
 from eschool.common.bus.message import Delivery, OutgoingMessage
-from eschool.common.bus.topology import REASON_HEADER, QueueSpec, topic_matches
+from eschool.common.bus.topology import (
+    EVENTS_EXCHANGE,
+    REASON_HEADER,
+    PartnerExchangeSpec,
+    QueueSpec,
+    topic_matches,
+)
 from eschool.common.bus.transport import DeliveryHandler, Subscription, Transport
 
 
@@ -27,7 +35,8 @@ class _Entry:
 @dataclass
 class _Queue:
     name: str
-    bindings: tuple[str, ...] = ()
+    # (exchange, binding key) pairs, as a queue may be bound to several exchanges.
+    bindings: tuple[tuple[str, str], ...] = ()
     delivery_limit: int | None = None
     dead_letter_to: str | None = None
     ttl: float | None = None
@@ -83,6 +92,8 @@ class MemoryTransport(Transport):
 
     def __init__(self) -> None:
         self._queues: dict[str, _Queue] = {}
+        # Destination exchange -> (source exchange, binding key) pairs.
+        self._exchange_bindings: dict[str, set[tuple[str, str]]] = {}
         self._timers: set[asyncio.TimerHandle] = set()
         self._inflight: list[set[asyncio.Task[None]]] = []
 
@@ -105,18 +116,24 @@ class MemoryTransport(Transport):
         """Declare the queue, its retry tiers and its DLQ; re-declaring keeps the messages."""
         queue = self._queue(spec.dlq)
         queue = self._queue(spec.name)
-        queue.bindings = tuple(sorted(set(queue.bindings) | set(spec.bindings)))
+        queue.bindings = tuple(sorted(set(queue.bindings) | {(spec.exchange, b) for b in spec.bindings}))
         queue.delivery_limit = spec.delivery_limit
         queue.dead_letter_to = spec.dlq
         for attempt, delay in enumerate(spec.retry_delays, start=1):
             tier = self._queue(spec.retry_queue(attempt))
             tier.ttl, tier.ttl_target = delay, spec.name
 
+    async def declare_partner_exchange(self, spec: PartnerExchangeSpec) -> None:
+        """Bind the partner exchange from the source by each key; re-declaring adds, as RabbitMQ does."""
+        self._exchange_bindings.setdefault(spec.name, set()).update((spec.source, k) for k in spec.bindings)
+
     async def publish(self, messages: Sequence[OutgoingMessage]) -> None:
-        """Route each message to every queue bound to a matching pattern."""
+        """Route each message to every queue bound to a matching pattern on an exchange it reaches."""
         for message in messages:
+            reached = self._exchanges_reached(message.routing_key)
             for queue in list(self._queues.values()):
-                if any(topic_matches(b, message.routing_key) for b in queue.bindings):
+                # One copy per queue, however many of its bindings match (as RabbitMQ delivers).
+                if any(ex in reached and topic_matches(b, message.routing_key) for ex, b in queue.bindings):
                     self._put(queue, message)
 
     async def send(self, queue: str, message: OutgoingMessage) -> None:
@@ -164,6 +181,17 @@ class MemoryTransport(Transport):
                 return False
             await asyncio.sleep(0.05)
         return True
+
+    def _exchanges_reached(self, routing_key: str) -> set[str]:
+        reached = {EVENTS_EXCHANGE}
+        while more := {
+            destination
+            for destination, sources in self._exchange_bindings.items()
+            if destination not in reached
+            and any(source in reached and topic_matches(k, routing_key) for source, k in sources)
+        }:
+            reached |= more
+        return reached
 
     def _queue(self, name: str) -> _Queue:
         return self._queues.setdefault(name, _Queue(name))

@@ -18,7 +18,12 @@ from aio_pika.abc import (
 )
 
 from eschool.common.bus.message import Delivery, OutgoingMessage
-from eschool.common.bus.topology import DEAD_LETTER_EXCHANGE, EVENTS_EXCHANGE, QueueSpec
+from eschool.common.bus.topology import (
+    DEAD_LETTER_EXCHANGE,
+    EVENTS_EXCHANGE,
+    PartnerExchangeSpec,
+    QueueSpec,
+)
 from eschool.common.bus.transport import DeliveryHandler, PublishError, Subscription, Transport
 
 PUBLISH_TIMEOUT = 30.0
@@ -190,6 +195,16 @@ class RabbitTransport(Transport):
                         }
                     ),
                 )
+
+    async def declare_partner_exchange(self, spec: PartnerExchangeSpec) -> None:
+        """Declare the partner exchange (durable, topic, internal) and bind it from the source by each key."""
+        async with _own_channel(self.connection) as channel:
+            # Internal: only these bindings feed it; a publish straight to it, by anyone, is refused.
+            exchange = await channel.declare_exchange(
+                spec.name, ExchangeType.TOPIC, durable=True, internal=True
+            )
+            for key in spec.bindings:
+                await exchange.bind(spec.source, routing_key=key)
 
     async def publish(self, messages: Sequence[OutgoingMessage]) -> None:
         """Publish a batch to the events exchange and wait for every confirm."""

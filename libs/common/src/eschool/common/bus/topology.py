@@ -8,6 +8,8 @@ from functools import lru_cache
 
 EVENTS_EXCHANGE = "eschool.events"
 DEAD_LETTER_EXCHANGE = "eschool.dead-letter"
+# Partners' own broker accounts bind their queues here and nowhere else (contracts/partners.md).
+PARTNER_EXCHANGE = "eschool.partners"
 
 # Headers the bus sets on messages it moves between queues.
 ATTEMPT_HEADER = "x-eschool-attempt"
@@ -50,6 +52,16 @@ class QueueSpec:
     def max_retries(self) -> int:
         """Handler failures retried before a message is dead-lettered."""
         return len(self.retry_delays)
+
+
+@dataclass(frozen=True, slots=True)
+class PartnerExchangeSpec:
+    """The partner exchange, a durable topic exchange fed from the events exchange by these keys."""
+
+    # Exact event types, not patterns: a new event of the producer must not reach partners by itself.
+    bindings: tuple[str, ...]
+    name: str = PARTNER_EXCHANGE
+    source: str = EVENTS_EXCHANGE
 
 
 @lru_cache(maxsize=1024)

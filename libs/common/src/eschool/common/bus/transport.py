@@ -6,7 +6,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Awaitable, Callable, Sequence
 
 from eschool.common.bus.message import Delivery, OutgoingMessage
-from eschool.common.bus.topology import QueueSpec
+from eschool.common.bus.topology import PartnerExchangeSpec, QueueSpec
 
 DeliveryHandler = Callable[[Delivery], Awaitable[None]]
 
@@ -37,6 +37,10 @@ class Transport(ABC):
     @abstractmethod
     async def declare(self, spec: QueueSpec) -> None:
         """Declare a consumer's queue, its bindings, its retry tiers and its DLQ (idempotent)."""
+
+    @abstractmethod
+    async def declare_partner_exchange(self, spec: PartnerExchangeSpec) -> None:
+        """Declare the partner exchange and bind it from the events exchange by each key (idempotent)."""
 
     @abstractmethod
     async def publish(self, messages: Sequence[OutgoingMessage]) -> None:

@@ -138,3 +138,10 @@ class PlacesChangedV1(Event):
     taken: int = Field(ge=0, description="Applications assigned to a class of the grade, or enrolled")
     version: int
     occurred_at: datetime
+
+
+# The events enrolment announces to partners (its feed) and so the keys that reach the partner exchange:
+# exact types, so a new event reaches partners only once it is added here.
+PARTNER_EVENT_TYPES: tuple[str, ...] = tuple(
+    event.event_type for event in (ApplicationSubmittedV1, ApplicationStatusChangedV1, PlacesChangedV1)
+)

@@ -1,4 +1,5 @@
-"""`python -m eschool.common.infra up|down|status|create-database`: the local stack behind `make stack`."""
+"""`python -m eschool.common.infra up|down|status|create-database|partner-account`: the local stack behind
+`make stack`, and a partner's broker account on any broker with the management API."""
 
 from __future__ import annotations
 
@@ -7,8 +8,19 @@ import asyncio
 import logging
 import sys
 from pathlib import Path
+from urllib.parse import unquote, urlsplit, urlunsplit
 
-from eschool.common.infra import InfraError, LocalPostgres, LocalRabbit, start_postgres, start_rabbitmq
+import httpx
+
+from eschool.common.infra import (
+    InfraError,
+    LocalPostgres,
+    LocalRabbit,
+    create_partner_account,
+    start_postgres,
+    start_rabbitmq,
+)
+from eschool.common.infra.rabbitmq import GUEST
 
 ENV_FILE = "stack.env"
 
@@ -58,6 +70,26 @@ def create_database(stack_dir: Path, args: argparse.Namespace) -> None:
     print(f"{pg.url(args.name)}{'' if created else '  (already existed)'}")
 
 
+def partner_account(stack_dir: Path, args: argparse.Namespace) -> None:
+    """Creates a partner's broker user that may only bind its own queues to the partner exchange."""
+    url = args.management_url or LocalRabbit.from_dir(stack_dir / "rabbitmq").management_url
+    if not url:
+        raise InfraError("no management API: pass --management-url")
+    parts = urlsplit(url)
+    # Admin credentials ride in the URL (http://admin:...@host:15672); guest suits the local stack.
+    auth = (unquote(parts.username), unquote(parts.password or "")) if parts.username else GUEST
+    base_url = urlunsplit(parts._replace(netloc=parts.netloc.rpartition("@")[2]))
+    # Read from stdin when not given, so the password need not show in the process list.
+    password = args.password if args.password is not None else sys.stdin.readline().rstrip("\n")
+    if not password:
+        raise InfraError("the partner's password is empty")
+    try:
+        user = create_partner_account(base_url, args.vhost, args.partner, password, auth=auth)
+    except (ValueError, httpx.HTTPError) as error:
+        raise InfraError(f"partner account not created: {error}") from error
+    print(f"{user}: may bind queues partner.{args.partner}.* to eschool.partners on vhost {args.vhost!r}")
+
+
 def _servers(stack_dir: Path) -> list[tuple[str, LocalPostgres | LocalRabbit]]:
     found: list[tuple[str, LocalPostgres | LocalRabbit]] = []
     for name, kind in (("rabbitmq", LocalRabbit), ("postgres", LocalPostgres)):
@@ -76,6 +108,7 @@ def _parser() -> argparse.ArgumentParser:
         ("down", down),
         ("status", status),
         ("create-database", create_database),
+        ("partner-account", partner_account),
     ):
         command = commands.add_parser(name, help=handler.__doc__)
         command.add_argument("--dir", type=Path, default=Path("var/stack"), help="data and state directory")
@@ -86,6 +119,11 @@ def _parser() -> argparse.ArgumentParser:
             command.add_argument("--no-management", action="store_true", help="without the HTTP API")
         if name == "create-database":
             command.add_argument("name")
+        if name == "partner-account":
+            command.add_argument("--management-url", help="default: the stack's; admin credentials in it")
+            command.add_argument("--vhost", default="/", help="the services' vhost (default: /)")
+            command.add_argument("--partner", required=True, help="the partner's name: a-z, 0-9, '-', '_'")
+            command.add_argument("--password", help="default: one line read from stdin")
     return parser
 
 

@@ -16,6 +16,7 @@ from typing import Literal
 from urllib.parse import quote, unquote, urlsplit, urlunsplit
 
 from eschool.common.infra import InfraError, LocalRabbit, start_postgres, start_rabbitmq
+from eschool.common.infra import partners as rmq_partners
 from eschool.common.infra import postgres as pg
 from eschool.common.infra import rabbitmq as rmq
 from eschool.common.infra.ports import wait_until
@@ -84,6 +85,13 @@ class RabbitServer:
         """Whether create_vhost works (the management API answers)."""
         return self.management_url is not None
 
+    @property
+    def management_admin_url(self) -> str:
+        """The management API's URL with the admin's credentials in it, as the operator's commands take it."""
+        user, password = (quote(part, safe="") for part in self._auth())
+        parts = urlsplit(self._require_management())
+        return urlunsplit(parts._replace(netloc=f"{user}:{password}@{parts.netloc}"))
+
     def amqp_url(self, vhost: str | None = None) -> str:
         """The AMQP URL of a vhost (None: the base URL's own vhost)."""
         if vhost is None:
@@ -97,6 +105,16 @@ class RabbitServer:
     def delete_vhost(self, name: str) -> None:
         """Deletes a vhost with its queues and messages."""
         rmq.delete_vhost(self._require_management(), name, auth=self._auth())
+
+    def create_partner_account(self, vhost: str, partner: str, password: str) -> str:
+        """Creates a partner's broker user with only its rights on the vhost; returns the user's name."""
+        return rmq_partners.create_partner_account(
+            self._require_management(), vhost, partner, password, auth=self._auth()
+        )
+
+    def delete_partner_account(self, partner: str) -> None:
+        """Deletes a partner's broker user (users outlive vhosts: a test deletes the ones it made)."""
+        rmq_partners.delete_partner_account(self._require_management(), partner, auth=self._auth())
 
     def restart(self) -> None:
         """Stops the broker gracefully and starts it again on the same ports and data."""
