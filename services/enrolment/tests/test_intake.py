@@ -127,6 +127,22 @@ async def test_shapes_the_portal_gets_wrong_are_named_too(
     assert {"body.child.birth_date", "body.applicant.phone", "body.kind"} <= fields
 
 
+async def test_names_contingent_could_not_enrol_under_are_refused_at_intake(
+    api: httpx.AsyncClient, portal: dict[str, str], world: World
+) -> None:
+    body = application(world.school_a, child={"last_name": "Смирнова2"}, applicant={"first_name": "Ольга!"})
+    refused = await api.post(INTAKE, json=body, headers=portal)
+    assert refused.status_code == 422, refused.text
+    errors = {e["field"]: e["detail"] for e in refused.json()["errors"]}
+    assert errors == {
+        "body.child.last_name": "Допускаются буквы, пробел, дефис и апостроф",
+        "body.applicant.first_name": "Допускаются буквы, пробел, дефис и апостроф",
+    }
+    fine = application(world.school_a, child={"last_name": "Салтыкова-Щедрина", "first_name": "Д’Арья  Мари"})
+    accepted = await api.post(INTAKE, json=fine, headers=portal)
+    assert accepted.status_code == 201, accepted.text
+
+
 async def test_a_closed_school_a_past_year_and_an_unborn_child_are_refused(
     api: httpx.AsyncClient, portal: dict[str, str], world: World
 ) -> None:

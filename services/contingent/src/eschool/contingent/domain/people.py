@@ -16,6 +16,7 @@ from dataclasses import asdict, dataclass, is_dataclass, replace
 from datetime import date
 from typing import Any, Literal, get_args
 
+from eschool.common.names import INVALID_NAME, PERSON_NAME
 from eschool.common.snils import InvalidSnilsError, normalize_snils
 from eschool.contingent.domain.classes import Violation
 
@@ -32,7 +33,6 @@ MIN_PUPIL_AGE_YEARS = 4
 
 _SEXES: dict[str, Sex] = {"male": "male", "female": "female", "м": "male", "ж": "female"}
 # Letters of any script (Kyrgyz, Latin for foreign citizens), parts joined by a space, hyphen or apostrophe.
-_NAME = re.compile(r"^[^\W\d_]+(?:[ \-'’][^\W\d_]+)*$")
 _CITIZENSHIP = re.compile(r"^[A-Z]{2}$")
 _PHONE = re.compile(r"^\+?\d{10,15}$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -121,8 +121,8 @@ def name_part(raw: str | None, field: str, label: str, *, required: bool) -> str
         return None
     if len(value) > MAX_NAME_LENGTH:
         raise Violation(field, "name_too_long", f"Не длиннее {MAX_NAME_LENGTH} символов")
-    if not _NAME.match(value):
-        raise Violation(field, "invalid_name", "Допускаются буквы, пробел, дефис и апостроф")
+    if not PERSON_NAME.match(value):
+        raise Violation(field, "invalid_name", INVALID_NAME)
     if value.islower() or value.isupper():
         value = "-".join(part[:1].upper() + part[1:].lower() for part in value.split("-"))
     return value

@@ -6,13 +6,17 @@ import uuid
 from datetime import date
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
 from eschool.common.events.enrolment import ApplicantKind, ApplicationKind, ApplicationStatus, Sex
 from eschool.common.http.request import Stamp
+from eschool.common.names import checked_name
 from eschool.enrolment.domain.ranking import Benefit
 
-Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
+# As contingent will enrol the child under it: refused at intake, not at the school's enrolment.
+Name = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100), AfterValidator(checked_name)
+]
 PortalNumber = Annotated[
     str, StringConstraints(strip_whitespace=True, pattern=r"^[A-Za-z0-9][A-Za-z0-9._/-]{0,49}$")
 ]
