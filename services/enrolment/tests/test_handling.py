@@ -8,10 +8,12 @@ import uuid
 from typing import Any
 
 import httpx
+from sqlalchemy import update
 
 from eschool.common.auth import Role
 from eschool.common.service import ServiceRuntime
 from eschool.common.testing.service import As, published
+from eschool.enrolment.db.models import Application
 
 from .conftest import INTAKE, World, application
 
@@ -220,3 +222,28 @@ async def test_the_municipality_and_the_ministry_read_the_applications_and_chang
     elsewhere = as_(Role.municipality, uuid.uuid4())
     assert (await api.get(f"/v1/applications/{application_id}", headers=elsewhere)).status_code == 404
     assert (await api.get(f"/v1/schools/{world.school_a}/applications", headers=elsewhere)).status_code == 404
+
+
+async def test_open_applications_of_past_school_years_are_listed_for_the_school_to_close(
+    api: httpx.AsyncClient, portal: dict[str, str], world: World, as_: As, enrolment: ServiceRuntime
+) -> None:
+    admin = as_(Role.school_admin, world.school_a)
+    old_open, old_closed, current = [await submitted(api, portal, world.school_a) for _ in range(3)]
+    step = {"status": "rejected", "reason_code": "duplicate"}
+    assert (
+        await api.post(f"/v1/applications/{old_closed}/status", json=step, headers=admin)
+    ).status_code == 200
+    async with enrolment.database.uow() as uow:  # two of them are of a past school year
+        await uow.session.execute(
+            update(Application)
+            .where(Application.application_id.in_([uuid.UUID(old_open), uuid.UUID(old_closed)]))
+            .values(school_year=Application.school_year - 2)
+        )
+        await uow.commit()
+    url = f"/v1/schools/{world.school_a}/applications/leftovers"
+    found = await api.get(url, headers=admin)
+    assert found.status_code == 200, found.text
+    assert [a["application_id"] for a in found.json()] == [old_open]
+    assert current not in found.text
+    assert (await api.get(url, headers=as_(Role.municipality, world.rayon))).status_code == 200
+    assert (await api.get(url, headers=as_(Role.school_admin, world.school_b))).status_code == 404

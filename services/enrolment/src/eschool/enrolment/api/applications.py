@@ -9,6 +9,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse
 
 from eschool.common.auth import CurrentPrincipal
+from eschool.common.db import utcnow
 from eschool.common.http.request import IdempotencyKey, database_of, settings_of
 from eschool.enrolment.api.schemas import (
     ApplicationRead,
@@ -21,6 +22,7 @@ from eschool.enrolment.services.applications import (
     application_of,
     change_status,
     history,
+    leftovers,
     school_applications,
 )
 from eschool.enrolment.services.intake import enter_at_school
@@ -42,6 +44,15 @@ def applications_router() -> APIRouter:
         """The school's applications ranked: the priority group, then the receipt time."""
         async with database_of(request).reader() as uow:
             found = await school_applications(uow, school_id, status, actor=actor)
+        return [application_read(a) for a in found]
+
+    @router.get("/schools/{school_id}/applications/leftovers")
+    async def left_open(
+        school_id: uuid.UUID, request: Request, actor: CurrentPrincipal
+    ) -> list[ApplicationRead]:
+        """Applications of past school years still open: none may stay so (seed 000, point 12)."""
+        async with database_of(request).reader() as uow:
+            found = await leftovers(uow, school_id, utcnow().date(), actor=actor)
         return [application_read(a) for a in found]
 
     @router.post("/schools/{school_id}/applications", status_code=201, response_model=ApplicationRead)

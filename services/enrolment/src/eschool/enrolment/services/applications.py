@@ -12,7 +12,7 @@ child. A portal (a machine client) reads nothing here.
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import select
 
@@ -24,7 +24,15 @@ from eschool.common.db.person_keys import snils_hash_of
 from eschool.common.errors import Problem, conflict, not_found, unprocessable
 from eschool.common.events.enrolment import ApplicationStatusChangedV1
 from eschool.enrolment.db.models import Application, OrgUnit, PersonKey, StatusChange
-from eschool.enrolment.domain.workflow import AwaitingAnswer, IllegalStep, MissingReason, Status, check_step
+from eschool.enrolment.domain.ranking import open_school_years
+from eschool.enrolment.domain.workflow import (
+    OPEN,
+    AwaitingAnswer,
+    IllegalStep,
+    MissingReason,
+    Status,
+    check_step,
+)
 from eschool.enrolment.services.feed import announce
 
 SCHOOL_STAFF = (Role.school_admin, Role.director, Role.deputy_director, Role.secretary)
@@ -100,6 +108,23 @@ async def school_applications(
     if status is not None:
         stmt = stmt.where(a.status == status.value)
     return list((await uow.session.scalars(stmt.order_by(a.priority_group, a.received_at))).all())
+
+
+async def leftovers(
+    uow: UnitOfWork, school_id: uuid.UUID, today: date, *, actor: Principal
+) -> list[Application]:
+    """The school's applications of past school years still open (seed 000, point 12: «В предыдущих
+    учебных периодах в системе не должно оставаться заявлений со статусом «Направлен в класс»,
+    «Зарегистрировано», «Подтверждение документов»»): for the school to close before the new year."""
+    if not await may_read(uow, actor, school_id):
+        raise school_not_found()
+    a, (current, _) = Application, open_school_years(today)
+    stmt = select(a).where(
+        a.school_id == school_id, a.status.in_([s.value for s in OPEN]), a.school_year < current
+    )
+    return list(
+        (await uow.session.scalars(stmt.order_by(a.school_year, a.priority_group, a.received_at))).all()
+    )
 
 
 async def history(uow: UnitOfWork, application_id: uuid.UUID, *, actor: Principal) -> list[StatusChange]:
