@@ -22,7 +22,9 @@ from eschool.common.bus.dlq import list_dead_letters
 from eschool.common.bus.metrics import EVENTS_CONSUMED
 from eschool.common.bus.outbox import Outbox, current_causation
 from eschool.common.bus.tables import outbox_message
+from eschool.common.db import UnitOfWork
 from eschool.common.events import Envelope
+from eschool.common.testing.events import event_message
 
 
 def to_message(envelope: dict[str, Any]) -> OutgoingMessage:
@@ -374,3 +376,34 @@ async def test_a_batch_larger_than_a_slice_arrives_in_the_order_it_was_published
         received.append(delivery.message.message_id)
         await delivery.ack()
     assert received == ids
+
+
+async def test_a_handler_taking_turns_never_deadlocks_with_a_use_case_taking_turns(bus: BusHarness) -> None:
+    """On SQLite a use case holding the writer lock while a consumer's inbox row holds the database would
+    wait for each other until the busy timeout; on PostgreSQL both simply go."""
+    holding, go = asyncio.Event(), asyncio.Event()
+
+    async def use_case() -> None:
+        async with bus.db.uow() as uow:
+            await uow.serialize()
+            holding.set()
+            await go.wait()
+            await create_thing(uow, "school's own")
+
+    async def handler(event: Envelope[ThingCreatedV1], uow: UnitOfWork) -> None:
+        await uow.serialize()
+        await on_thing_created(event, uow)
+
+    await bus.consumer(handler)
+    writer = asyncio.create_task(use_case())
+    await holding.wait()
+    answer = ThingCreatedV1(thing_id=uuid.uuid4(), name="contingent's answer")
+    await bus.transport.publish([event_message(answer, subject=answer.thing_id)])
+    await asyncio.sleep(0.3)  # the consumer is at its transaction's start now
+    go.set()
+    await asyncio.wait_for(writer, timeout=10)
+    await eventually(lambda: _seen(bus, answer.thing_id), within=10)
+
+
+async def _seen(bus: BusHarness, thing_id: uuid.UUID) -> bool:
+    return (await bus.seen()).get(thing_id) == 1

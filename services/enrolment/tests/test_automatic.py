@@ -38,7 +38,7 @@ async def put_settings(
 async def submitted(api: httpx.AsyncClient, portal: dict[str, str], world: World, n: int) -> list[str]:
     ids = []
     for i in range(n):
-        body = application(world.school_a, child={"first_name": f"Авто{i}"})
+        body = application(world.school_a, child={"first_name": "Авто" + "абвгдежзик"[i]})
         answer = await api.post(INTAKE, json=body, headers=portal)
         assert answer.status_code == 201, answer.text
         ids.append(answer.json()["application_id"])

@@ -30,7 +30,7 @@ async def registered(
 ) -> list[str]:
     ids = []
     for i in range(n):
-        body = application(world.school_a, child={"first_name": f"Ребёнок{i}"})
+        body = application(world.school_a, child={"first_name": "Ребёнок" + "абвгдежзик"[i]})
         answer = await api.post(INTAKE, json=body, headers=portal)
         assert answer.status_code == 201, answer.text
         application_id = answer.json()["application_id"]
@@ -122,7 +122,7 @@ async def test_an_assignment_takes_a_place_and_starts_the_saga(
     (started,) = await published(enrolment, "enrolment.application.assigned_to_class.v1")
     assert started["data"]["class_id"] == str(classes.large)
     assert started["data"]["enrol_on"] == f"{next_school_year()}-09-01"
-    assert started["data"]["child"]["first_name"] == "Ребёнок0"
+    assert started["data"]["child"]["first_name"] == "Ребёнока"
     assert started["data"]["order"]["number"] == "45-у"
     public = await api.get(f"/v1/schools/{world.school_a}/places", params={"school_year": next_school_year()})
     assert public.json()[0]["taken"] == 1

@@ -174,6 +174,10 @@ class EventConsumer:
 
     async def _run_batch(self, items: list[_Decoded]) -> list[str]:
         async with self._db.uow() as uow:
+            # On SQLite the inbox row takes the database's write lock: a handler asking for the writer
+            # lock after it (``serialize``) would wait on a use case that holds the writer lock and waits
+            # on the database. Taking turns first keeps the one order (a no-op on PostgreSQL).
+            await uow.serialize()
             claimed = await claim_events(
                 uow.session, consumer=self.spec.name, events=[(env.id, env.type) for _, env, _ in items]
             )
