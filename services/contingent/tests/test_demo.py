@@ -1,4 +1,5 @@
-"""The demo region: loaded by make run through the real use cases, the same ids as identity's, idempotent."""
+"""The demo region: loaded by make run through the real use cases, the same ids as identity's, idempotent;
+next year set up beside this one with its first grade only."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from collections import Counter
 from collections.abc import AsyncIterator
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 import pytest_asyncio
@@ -18,11 +20,12 @@ from eschool.common.bus.tables import outbox_message
 from eschool.common.demo import MUNICIPALITY_ID, REGION_ID, SCHOOL_ID
 from eschool.common.service import ServiceRuntime
 from eschool.contingent.app import service
-from eschool.contingent.db.models import OrgUnit, SchoolClass
+from eschool.contingent.db.models import AcademicYear, OrgUnit, SchoolClass
 from eschool.contingent.db.people import ENROLLED, GuardianLink, Person, PupilEnrolment
 from eschool.contingent.db.staff import StaffEmployment
 from eschool.contingent.db.subgroups import Subgroup, SubgroupMembership
 from eschool.contingent.demo import CLASSES, DEMO_SCHOOLS, demo_loaded, school_year_of
+from eschool.contingent.demo_next_year import NEXT_YEAR_CLASSES
 from eschool.contingent.demo_people import (
     DEMO_DIRECTOR,
     DEMO_GUARDIAN,
@@ -39,6 +42,7 @@ from .conftest import published, school_today
 
 # The test schools' zone (the region's default): near midnight UTC their today is a day ahead.
 TABLES = (
+    AcademicYear,
     Person,
     PupilEnrolment,
     GuardianLink,
@@ -61,6 +65,17 @@ async def start(tmp_path: Path) -> ServiceRuntime:
     await runtime.start()
     await demo_loaded(runtime)  # the other schools load in the background after the start
     return runtime
+
+
+def year_named(offset: int = 0) -> Any:
+    """The demo's academic years named as this one (``offset`` 1: the next one), to select classes by."""
+    first = int(school_year_of(date.today())[:4]) + offset
+    return select(AcademicYear.academic_year_id).where(AcademicYear.name == f"{first}/{first + 1}")
+
+
+def this_years_classes() -> Any:
+    """Only this year's classes: next year has its first grade alone, with nobody in it yet."""
+    return SchoolClass.academic_year_id.in_(year_named())
 
 
 async def counts(runtime: ServiceRuntime) -> dict[str, int]:
@@ -107,7 +122,11 @@ async def test_the_tree_has_three_schools_with_classes_1_to_11(
     _, runtime = demo
     async with runtime.database.uow() as uow:
         units = {row.org_unit_id: row.kind for row in (await uow.session.scalars(select(OrgUnit)))}
-        classes = (await uow.session.execute(select(SchoolClass.school_id, SchoolClass.grade))).all()
+        classes = (
+            await uow.session.execute(
+                select(SchoolClass.school_id, SchoolClass.grade).where(this_years_classes())
+            )
+        ).all()
     assert (units[REGION_ID], units[MUNICIPALITY_ID], units[SCHOOL_ID]) == (
         "region",
         "municipality",
@@ -125,7 +144,9 @@ async def test_every_class_has_about_25_pupils_each_with_one_or_two_parents(
     async with runtime.database.uow() as uow:
         pupils = (await uow.session.execute(select(PupilEnrolment.class_id, PupilEnrolment.person_id))).all()
         links = (await uow.session.execute(select(GuardianLink.pupil_person_id, GuardianLink.kind))).all()
-        classes = set((await uow.session.scalars(select(SchoolClass.class_id))).all())
+        classes = set(
+            (await uow.session.scalars(select(SchoolClass.class_id).where(this_years_classes()))).all()
+        )
     per_class = Counter(class_id for class_id, _ in pupils)
     assert set(per_class) == classes
     assert all(22 <= size <= 27 for size in per_class.values()), per_class
@@ -143,7 +164,9 @@ async def test_every_class_teacher_is_on_the_staff_with_a_director(
     _, runtime = demo
     async with runtime.database.uow() as uow:
         led = (
-            await uow.session.execute(select(SchoolClass.school_id, SchoolClass.class_teacher_person_id))
+            await uow.session.execute(
+                select(SchoolClass.school_id, SchoolClass.class_teacher_person_id).where(this_years_classes())
+            )
         ).all()
         staff = (
             await uow.session.execute(
@@ -235,3 +258,28 @@ async def test_classes_2_to_11_are_divided_in_two_for_english(
     assert len(groups) == 2 * len(divided) == 2 * len(DEMO_SCHOOLS) * sum(1 for g, _ in CLASSES if g >= 2)
     assert len(stays) == pupils  # every pupil of grades 2 to 11 in one of their class's two groups
     assert all(stays.count(subgroup_id) >= 10 for _, subgroup_id in groups)
+
+
+async def test_next_year_is_set_up_once_in_each_school_with_1a_and_1b_empty(
+    demo: tuple[dict[str, int], ServiceRuntime],
+) -> None:
+    _, runtime = demo
+    async with runtime.database.uow() as uow:
+        years = (await uow.session.scalars(year_named(1))).all()
+        classes = (
+            await uow.session.scalars(select(SchoolClass).where(SchoolClass.academic_year_id.in_(years)))
+        ).all()
+        pupils = await uow.session.scalar(
+            select(func.count())
+            .select_from(PupilEnrolment)
+            .where(PupilEnrolment.class_id.in_([c.class_id for c in classes]))
+        )
+    assert len(years) == len(DEMO_SCHOOLS), "one next year a school, after two starts"
+    per_school = Counter(c.school_id for c in classes)
+    assert per_school == {s.school_id: len(NEXT_YEAR_CLASSES) for s in DEMO_SCHOOLS}
+    assert {(c.grade, c.letter) for c in classes} == set(NEXT_YEAR_CLASSES)
+    assert all(c.max_size == 25 and c.class_teacher_person_id is None for c in classes)
+    assert pupils == 0
+    first = int(school_year_of(date.today())[:4])
+    names = [e["data"]["name"] for e in await published(runtime, "contingent.academic_year.set_up.v1")]
+    assert names.count(f"{first + 1}/{first + 2}") == len(DEMO_SCHOOLS), "announced once each"

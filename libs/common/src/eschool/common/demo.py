@@ -9,6 +9,8 @@ from __future__ import annotations
 import uuid
 from datetime import date
 
+from eschool.common.demo_names import demo_snils
+
 SEPTEMBER = 9
 _NAMESPACE = uuid.UUID("6f1d3c52-54d8-4b8e-9a4e-2f8a9e0c1d01")
 
@@ -23,6 +25,9 @@ MUNICIPALITY_ID = demo_id("org:municipality")
 SCHOOL_ID = demo_id("org:school:1")
 # Every demo school, «СШ № 1» (where the demo accounts work) first.
 SCHOOL_IDS = (SCHOOL_ID, demo_id("org:school:2"), demo_id("org:school:3"))
+# The demo guardian's SNILS (made up): contingent's demo person has it, and enrolment's demo gives it to
+# the application she sent for her younger child, so that her own applications show it.
+DEMO_GUARDIAN_SNILS = demo_snils(1, 0, 2)
 
 
 def academic_year_name(day: date) -> str:

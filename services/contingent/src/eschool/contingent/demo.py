@@ -1,6 +1,7 @@
 """The demo region (``make run`` only): its tree, this academic year, each school's staff and classes,
-and the classes' pupils with their parents (who they are: ``demo_people``), loaded through the same use
-cases as the API, so their events reach identity and every other service as real ones would.
+and the classes' pupils with their parents (who they are: ``demo_people``), and next year's first grade
+(``demo_next_year``), loaded through the same use cases as the API, so their events reach identity and
+every other service as real ones would.
 
 The ids are the demo's fixed ones (``eschool.common.demo``): identity's demo accounts are bound to them.
 Loading is idempotent: ``make run`` starts many times over the same SQLite files. A class is loaded in one
@@ -22,9 +23,10 @@ from eschool.common.db import UnitOfWork, utcnow
 from eschool.common.demo import MUNICIPALITY_ID, REGION_ID, SCHOOL_ID, demo_id, demo_term_scheme_id
 from eschool.common.logging import get_logger
 from eschool.common.service import ServiceRuntime
-from eschool.contingent.db.models import AcademicYear, SchoolClass
+from eschool.contingent.db.models import SchoolClass
 from eschool.contingent.db.people import ENROLLED, People, Person, SnilsKeys
 from eschool.contingent.db.staff import Staff
+from eschool.contingent.demo_next_year import demo_year, load_next_year
 from eschool.contingent.demo_people import (
     FixedPerson,
     PupilPlan,
@@ -42,7 +44,6 @@ from eschool.contingent.services.org import OrgUnitDraft, register_org_unit
 from eschool.contingent.services.people import Pupil, person_for, today_in
 from eschool.contingent.services.pupils import add_enrolment, check_form, class_to_enrol_into
 from eschool.contingent.services.staff import hire_staff
-from eschool.contingent.services.years import set_up_year
 from eschool.contingent.settings import ContingentSettings
 
 # The loader acts as the region's ministry would.
@@ -107,6 +108,8 @@ async def load_demo_region(runtime: ServiceRuntime) -> None:
             await _unit(uow, school.school_id, "school", MUNICIPALITY_ID, card, zone)
         await _fixed_people(uow, fixed_people(first_year), SnilsKeys.of(settings))
         await uow.commit()
+    # Next year's first grade, for enrolment's first-grade campaign: a few rows, before the long part.
+    await load_next_year(runtime, (school.school_id for school in DEMO_SCHOOLS), first_year, actor=DEMO_ACTOR)
     # The first school, where the demo accounts work, before the service answers; the other two after,
     # so that make run is up in seconds. Stopped half-way, the next start completes them (idempotent).
     await load_demo_school(runtime, 1, DEMO_SCHOOLS[0].school_id, first_year)
@@ -154,18 +157,6 @@ async def _unit(
     await register_org_unit(uow, draft, actor=DEMO_ACTOR, default_time_zone=zone)
 
 
-async def _year(uow: UnitOfWork, school_id: uuid.UUID, name: str) -> uuid.UUID:
-    found = await uow.session.execute(
-        select(AcademicYear.academic_year_id).where(
-            AcademicYear.school_id == school_id, AcademicYear.name == name
-        )
-    )
-    if (year_id := found.scalar_one_or_none()) is not None:
-        return year_id
-    year = await set_up_year(uow, school_id, name, actor=DEMO_ACTOR)
-    return year.academic_year_id
-
-
 async def load_demo_school(
     runtime: ServiceRuntime, school_no: int, school_id: uuid.UUID, first_year: int
 ) -> None:
@@ -174,7 +165,7 @@ async def load_demo_school(
     assert isinstance(settings, ContingentSettings)
     keys, actor = SnilsKeys.of(settings), _school_admin(school_id)
     async with runtime.database.uow() as uow:
-        year_id = await _year(uow, school_id, f"{first_year}/{first_year + 1}")
+        year_id = await demo_year(uow, school_id, f"{first_year}/{first_year + 1}", actor=DEMO_ACTOR)
         await uow.commit()
     async with runtime.database.uow() as uow:
         classes = await _classes_of(uow, year_id)
@@ -349,5 +340,5 @@ def _school_admin(school_id: uuid.UUID) -> Principal:
 DEMO_LINES = (
     "demo region: one municipality, schools «СШ № 1», «Лицей № 2», «Гимназия № 3», classes 1 А to 11 Б "
     "of this academic year, 22-27 pupils a class with their parents, each school's staff, classes 2 to 11 "
-    "divided in two for English",
+    "divided in two for English; next academic year set up with its first grade, 1 А and 1 Б",
 )

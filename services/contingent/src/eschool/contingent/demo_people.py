@@ -3,9 +3,9 @@ school's staff, and the persons of identity's demo accounts.
 
 Everything is generated from a ``random.Random`` seeded by the school, the year and the class, so every
 start of ``make run`` plans the same people and a half-finished load completes the same way. Names come
-from short lists with their feminine forms (Иванов / Иванова, Сергеевич / Сергеевна); a pupil's father is
+from the demo's lists (``eschool.common.demo_names``) with their feminine forms; a pupil's father is
 named after the pupil's patronymic. SNILS numbers are made up but valid, unique by construction: the
-first digit says what the person is, the second which school (``snils_number``).
+first digit says what the person is (1 to 5 here), the second which school (``demo_snils``).
 
 The demo accounts' persons have fixed ids (``eschool.common.demo``) while the use cases give a new
 person a fresh one, so ``demo`` writes these few rows first, each with a SNILS, and the forms below carry
@@ -20,43 +20,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
-from eschool.common.demo import demo_id
-from eschool.common.snils import snils_checksum
+from eschool.common.demo import DEMO_GUARDIAN_SNILS, demo_id
+from eschool.common.demo_names import BOYS, GIRLS, MEN, SURNAMES, WOMEN, demo_snils, surname_for
 from eschool.contingent.domain.people import Enrolment, Order, PersonCard, PersonName
 from eschool.contingent.domain.staff import HireForm
 from eschool.contingent.services.guardians import GuardianForm
 from eschool.contingent.services.pupils import EnrolmentForm
 
-# Surnames in -ов, -ев, -ин: the feminine form adds «а».
-SURNAMES = (
-    "Иванов", "Смирнов", "Кузнецов", "Попов", "Васильев", "Петров", "Соколов", "Михайлов", "Новиков",
-    "Фёдоров", "Морозов", "Волков", "Алексеев", "Лебедев", "Семёнов", "Егоров", "Павлов", "Козлов",
-    "Степанов", "Николаев", "Орлов", "Андреев", "Макаров", "Никитин", "Захаров", "Зайцев", "Соловьёв",
-    "Борисов", "Яковлев", "Григорьев", "Романов", "Воробьёв", "Сергеев", "Кузьмин", "Фролов", "Белов",
-)  # fmt: skip
-# A man's first name, and the patronymics it gives his son and his daughter.
-MEN = (
-    ("Александр", "Александрович", "Александровна"), ("Дмитрий", "Дмитриевич", "Дмитриевна"),
-    ("Сергей", "Сергеевич", "Сергеевна"), ("Андрей", "Андреевич", "Андреевна"),
-    ("Алексей", "Алексеевич", "Алексеевна"), ("Михаил", "Михайлович", "Михайловна"),
-    ("Николай", "Николаевич", "Николаевна"), ("Евгений", "Евгеньевич", "Евгеньевна"),
-    ("Иван", "Иванович", "Ивановна"), ("Олег", "Олегович", "Олеговна"), ("Игорь", "Игоревич", "Игоревна"),
-    ("Павел", "Павлович", "Павловна"), ("Владимир", "Владимирович", "Владимировна"),
-    ("Юрий", "Юрьевич", "Юрьевна"), ("Роман", "Романович", "Романовна"),
-    ("Виктор", "Викторович", "Викторовна"), ("Илья", "Ильич", "Ильинична"),
-)  # fmt: skip
-WOMEN = (
-    "Елена", "Ольга", "Наталья", "Татьяна", "Ирина", "Светлана", "Юлия", "Анна", "Екатерина", "Марина",
-    "Анастасия", "Оксана", "Людмила", "Надежда",
-)  # fmt: skip
-BOYS = (
-    "Артём", "Максим", "Кирилл", "Матвей", "Егор", "Никита", "Тимофей", "Даниил", "Марк", "Лев",
-    "Александр", "Дмитрий", "Михаил", "Иван", "Роман", "Илья",
-)  # fmt: skip
-GIRLS = (
-    "Анна", "Мария", "София", "Дарья", "Алиса", "Полина", "Варвара", "Виктория", "Ксения", "Екатерина",
-    "Анастасия", "Вероника", "Елизавета", "Ульяна",
-)  # fmt: skip
 PRIMARY_TEACHER = "Учитель начальных классов"
 SUBJECT_TEACHERS = (
     "Учитель русского языка и литературы", "Учитель математики", "Учитель истории и обществознания",
@@ -105,12 +75,6 @@ class FixedPerson:
     snils: str = field(repr=False)
 
 
-def snils_number(kind: int, school_no: int, seq: int) -> str:
-    """A valid demo SNILS: the kind of person, the school's number, a sequence number (below 10^7)."""
-    first_nine = f"{kind}{school_no}{seq:07d}"
-    return f"{first_nine}{snils_checksum(first_nine):02d}"
-
-
 def fixed_people(first_year: int) -> tuple[FixedPerson, ...]:
     """The persons of the demo accounts in the first school, for the year starting in ``first_year``."""
     pupil_born = date(first_year - DEMO_CLASS[0] - 6, 3, 14)
@@ -119,7 +83,7 @@ def fixed_people(first_year: int) -> tuple[FixedPerson, ...]:
         FixedPerson(
             DEMO_GUARDIAN,
             _card("Соколова", "Елена", "Викторовна", "female", date(pupil_born.year - 33, 7, 2)),
-            _fixed(2),
+            DEMO_GUARDIAN_SNILS,
         ),
         *FIXED_STAFF.values(),
     )
@@ -150,7 +114,7 @@ def school_staff(school_no: int, classes: Sequence[tuple[int, str]]) -> list[Sta
         positions.append((PRIMARY_TEACHER if grade <= 4 else subject, (grade, letter)))
     positions += [(position, None) for position in OTHER_STAFF]
     plans = [
-        _staff(rng, position, leads, snils_number(_STAFF, school_no, seq))
+        _staff(rng, position, leads, demo_snils(_STAFF, school_no, seq))
         for seq, (position, leads) in enumerate(positions)
     ]
     if school_no == 1:
@@ -164,19 +128,19 @@ def _pupil(rng: random.Random, school_no: int, seq: int, born_by: int, enrolment
     surname = rng.choice(SURNAMES)
     father, son_of, daughter_of = rng.choice(MEN)
     name = PersonName(
-        _surname(surname, sex),
+        surname_for(surname, sex),
         rng.choice(BOYS if sex == "male" else GIRLS),
         son_of if sex == "male" else daughter_of,
     )
     born = date(born_by, 9, 1) - timedelta(days=rng.randint(0, 364))
-    snils = snils_number(_PUPIL, school_no, seq) if rng.random() < 0.2 else None
-    mother = PersonName(_surname(surname, "female"), rng.choice(WOMEN), rng.choice(MEN)[2])
+    snils = demo_snils(_PUPIL, school_no, seq) if rng.random() < 0.2 else None
+    mother = PersonName(surname_for(surname, "female"), rng.choice(WOMEN), rng.choice(MEN)[2])
     dad = PersonName(surname, father, rng.choice(MEN)[1])
     mother_born = _some_day(rng, born.year - rng.randint(22, 38))
     dad_born = _some_day(rng, mother_born.year - rng.randint(0, 6))
     guardians = (
-        _guardian(rng, mother, "female", mother_born, "mother", snils_number(_MOTHER, school_no, seq)),
-        _guardian(rng, dad, "male", dad_born, "father", snils_number(_FATHER, school_no, seq)),
+        _guardian(rng, mother, "female", mother_born, "mother", demo_snils(_MOTHER, school_no, seq)),
+        _guardian(rng, dad, "male", dad_born, "father", demo_snils(_FATHER, school_no, seq)),
     )
     # Most pupils have both parents entered; some only the mother, a few only the father.
     which = rng.random()
@@ -207,7 +171,7 @@ def _demo_pupil(generated: PupilPlan, people: tuple[FixedPerson, ...]) -> PupilP
 def _staff(rng: random.Random, position: str, leads: tuple[int, str] | None, snils: str) -> StaffPlan:
     sex = "female" if rng.random() < 0.8 or position == PRIMARY_TEACHER else "male"
     name = PersonName(
-        _surname(rng.choice(SURNAMES), sex),
+        surname_for(rng.choice(SURNAMES), sex),
         rng.choice(WOMEN) if sex == "female" else rng.choice(MEN)[0],
         rng.choice(MEN)[2 if sex == "female" else 1],
     )
@@ -237,11 +201,7 @@ def _card(last: str, first: str, middle: str, sex: str, born: date) -> PersonCar
 
 
 def _fixed(seq: int) -> str:
-    return snils_number(_FIXED, 0, seq)
-
-
-def _surname(surname: str, sex: str) -> str:
-    return surname + "а" if sex == "female" else surname
+    return demo_snils(_FIXED, 0, seq)
 
 
 def _some_day(rng: random.Random, year: int) -> date:
