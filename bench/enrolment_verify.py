@@ -1,9 +1,11 @@
 """The check after a burst of bench/enrolment.py, from enrolment's database: every application stored
 exactly once, every answer naming that one application, one submitted event per application in the outbox
-and in the partner feed. Every figure under ``violations`` must be 0."""
+and in the partner feed (once the feed's sequencer has given the waiting events their positions). Every
+figure under ``violations`` must be 0."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections import Counter
 from typing import Any
@@ -38,6 +40,11 @@ async def verify(dsn: str, burst: Burst, run: Run) -> dict[str, Any]:
     conn = await asyncpg.connect(dsn)
     try:
         pattern = f"{burst.prefix}-%"
+        # The feed's sequencer gives positions just after the commits: let it finish (it has 30 s).
+        for _ in range(300):
+            if not await conn.fetchval("SELECT count(*) FROM feed_pending"):
+                break
+            await asyncio.sleep(0.1)
         rows = await conn.fetch(
             "SELECT portal_number, application_id::text AS id FROM application"
             " WHERE source = 'state_portal' AND portal_number LIKE $1",

@@ -7,13 +7,15 @@ import asyncio
 from datetime import timedelta
 
 import httpx
+from sqlalchemy import func, select
 
 from eschool.common.auth import Role
 from eschool.common.db import utcnow
 from eschool.common.service import ServiceRuntime
 from eschool.common.testing.auth import TestIdentity
 from eschool.common.testing.service import As, published
-from eschool.enrolment.services.feed import FEED_SCOPE, feed_retention
+from eschool.enrolment.db.models import FeedEvent, FeedPending
+from eschool.enrolment.services.feed import FEED_SCOPE, feed_retention, sequence_feed
 
 from .conftest import INTAKE, World, application, next_school_year
 
@@ -101,3 +103,28 @@ async def test_events_past_the_retention_period_go_and_a_reader_behind_them_is_t
     assert behind["missed"] is True
     caught_up = (await api.get("/v1/feed", params={"after": cursors[-1]}, headers=reader)).json()
     assert caught_up["missed"] is False
+
+
+async def test_concurrent_writes_and_sequencers_give_every_event_one_position_without_holes(
+    api: httpx.AsyncClient,
+    portal: dict[str, str],
+    world: World,
+    test_identity: TestIdentity,
+    enrolment: ServiceRuntime,
+) -> None:
+    async def submit_and_sequence(i: int) -> None:
+        body = application(world.school_a, child={"first_name": "Параллель" + "абвгдежзиклмнопрст"[i]})
+        assert (await api.post(INTAKE, json=body, headers=portal)).status_code == 201
+        await sequence_feed(enrolment.database)
+
+    await asyncio.gather(*(submit_and_sequence(i) for i in range(12)))
+    await asyncio.gather(sequence_feed(enrolment.database), sequence_feed(enrolment.database, wait=False))
+    async with enrolment.database.uow() as uow:
+        rows = (await uow.session.execute(select(FeedEvent.seq, FeedEvent.event_id))).all()
+        waiting = await uow.session.scalar(select(func.count()).select_from(FeedPending))
+    assert waiting == 0
+    assert sorted(seq for seq, _ in rows) == list(range(1, 13))  # one position each, no hole
+    submitted = {e["id"] for e in await published(enrolment) if e["type"] in PARTNER_TYPES}
+    assert {str(event_id) for _, event_id in rows} == submitted
+    page = (await api.get("/v1/feed", params={"limit": 5}, headers=partner(test_identity))).json()
+    assert [i["cursor"] for i in page["events"]] == [1, 2, 3, 4, 5]

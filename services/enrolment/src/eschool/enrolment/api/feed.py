@@ -9,7 +9,7 @@ from pydantic import BaseModel, Field
 
 from eschool.common.auth import Principal, require_scopes
 from eschool.common.http.request import database_of
-from eschool.enrolment.services.feed import FEED_SCOPE, feed_page
+from eschool.enrolment.services.feed import FEED_SCOPE, events_waiting, feed_page, sequence_feed
 
 FeedClient = Annotated[Principal, Depends(require_scopes(FEED_SCOPE))]
 
@@ -44,7 +44,12 @@ def feed_router() -> APIRouter:
         limit: Annotated[int, Query(ge=1, le=1000)] = 100,
     ) -> FeedPage:
         """What happened to applications and places since ``after``, with the same ids as on the broker."""
-        async with database_of(request).reader() as uow:
+        database = database_of(request)
+        async with database.reader() as uow:
+            waiting = await events_waiting(uow)
+        if waiting:  # what was committed before this read is read (a sequencer at it is waited for)
+            await sequence_feed(database)
+        async with database.reader() as uow:
             page = await feed_page(uow, after, limit)
         items = [FeedItem(cursor=seq, event=envelope) for seq, envelope in page]
         missed = bool(page) and page[0][0] > after + 1

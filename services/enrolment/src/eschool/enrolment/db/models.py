@@ -184,9 +184,24 @@ class FeedEvent(Base):
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, index=True)
 
 
+class FeedPending(Base):
+    """A partner-visible event written with the change that raised it, waiting for its position: the
+    sequencer moves it to ``feed_event`` (``services.feed``)."""
+
+    __tablename__ = "feed_pending"
+
+    feed_pending_id: Mapped[int] = mapped_column(BigIntPK, primary_key=True, autoincrement=True)
+    event_id: Mapped[uuid.UUID] = mapped_column(Uuid, unique=True)
+    event_type: Mapped[str] = mapped_column(String(200))
+    school_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
+    envelope: Mapped[Any] = mapped_column(JsonDoc)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
 class FeedCounter(Base):
-    """The feed's last position: taken under a row lock until the commit, so positions follow commits
-    and a reader never passes a position that a slower transaction fills later."""
+    """The feed's last position, held by the sequencer (one at a time) while it gives the waiting events
+    theirs: positions are given in order and committed together, so a reader never passes a position
+    that is filled later."""
 
     __tablename__ = "feed_counter"
 

@@ -1,12 +1,17 @@
 """The partner feed: what partners may know of applications (submitted, each status change, enrolled,
-rejected, withdrawn) and of places, published to ``eschool.events`` and kept here in commit order for
+rejected, withdrawn) and of places, published to ``eschool.events`` and kept here in order for
 ``GET /v1/feed?after=<cursor>`` with the very envelope and id the broker carries, so a partner that was
 offline catches up, or replays from any cursor, and finds the same events in the same order.
 
-Order: an event's position is taken from a counter row locked until the commit, so positions follow
-commits: a reader never passes a position that a slower transaction fills in later (an auto-increment
-would hand out 11 before 10 commits). Every partner-visible event of enrolment goes through
-``announce``; the internal ``ApplicationAssignedToClassV1`` (the child's name, for contingent) does not.
+Order: ``announce`` writes the event with the change that raised it (the outbox, and ``feed_pending``),
+taking no lock; the sequencer then moves the waiting events to ``feed_event``, giving them positions from
+the counter it holds (one sequencer at a time, woken by each commit, and by each read of the feed). So
+positions are given only to committed events, in order, and committed together: a reader never passes a
+position that is filled later (an auto-increment in the writing transaction would hand out 11 before 10
+commits), and no write waits for another's commit (the counter held until each commit did: the intake
+went one at a time). One application's events keep their order (its steps take turns and each commits
+before the next). Every partner-visible event of enrolment goes through ``announce``; the internal
+``ApplicationAssignedToClassV1`` (the child's name, for contingent) does not.
 
 Fields per scope: ``enrolment.feed`` reads these events, which carry ids, statuses, grades, priority
 groups, receipt times and place counts: no name, birth date, SNILS, address or contact of anyone.
@@ -26,21 +31,18 @@ from sqlalchemy import delete, select
 
 from eschool.common.db import Database, UnitOfWork, utcnow
 from eschool.common.events import Event
-from eschool.enrolment.db.models import FeedCounter, FeedEvent
+from eschool.enrolment.db.models import FeedCounter, FeedEvent, FeedPending
 
 FEED_SCOPE = "enrolment.feed"
 PARTNER_COUNTER = "partner"
+SEQUENCE_BATCH = 500
 
 
 async def announce(uow: UnitOfWork, event: Event, *, subject: str | uuid.UUID, school_id: uuid.UUID) -> None:
-    """Publish a partner-visible event (the outbox) and keep it in the feed, in the same transaction."""
+    """Publish a partner-visible event (the outbox) and queue it for the feed, in the same transaction."""
     event_id = uow.outbox.add(event, subject=subject, school_id=school_id)
-    stmt = select(FeedCounter).where(FeedCounter.name == PARTNER_COUNTER).with_for_update()
-    counter = (await uow.session.execute(stmt)).scalar_one()
-    counter.last_seq += 1
     uow.session.add(
-        FeedEvent(
-            seq=counter.last_seq,
+        FeedPending(
             event_id=event_id,
             event_type=event.event_type,
             school_id=school_id,
@@ -48,6 +50,48 @@ async def announce(uow: UnitOfWork, event: Event, *, subject: str | uuid.UUID, s
             created_at=utcnow(),
         )
     )
+
+
+async def sequence_feed(database: Database, *, wait: bool = True) -> int:
+    """Give the waiting events their positions, oldest first: how many. ``wait=False``: if another
+    sequencer holds the counter, leave the work to it."""
+    moved = 0
+    while True:
+        async with database.uow() as uow:
+            await uow.serialize()
+            stmt = select(FeedCounter).where(FeedCounter.name == PARTNER_COUNTER)
+            counter = (
+                await uow.session.execute(stmt.with_for_update(skip_locked=not wait))
+            ).scalar_one_or_none()
+            if counter is None:
+                return moved  # another sequencer is at it
+            stmt = select(FeedPending).order_by(FeedPending.feed_pending_id).limit(SEQUENCE_BATCH)
+            waiting = list((await uow.session.scalars(stmt)).all())
+            if not waiting:
+                return moved
+            uow.session.add_all(
+                FeedEvent(
+                    seq=position,
+                    event_id=row.event_id,
+                    event_type=row.event_type,
+                    school_id=row.school_id,
+                    envelope=row.envelope,
+                    created_at=row.created_at,
+                )
+                for position, row in enumerate(waiting, start=counter.last_seq + 1)
+            )
+            counter.last_seq += len(waiting)
+            ids = [row.feed_pending_id for row in waiting]
+            await uow.session.execute(delete(FeedPending).where(FeedPending.feed_pending_id.in_(ids)))
+            await uow.commit()
+        moved += len(waiting)
+        if len(waiting) < SEQUENCE_BATCH:
+            return moved
+
+
+async def events_waiting(uow: UnitOfWork) -> bool:
+    """Whether events wait for their positions (or are being given them now)."""
+    return await uow.session.scalar(select(FeedPending.feed_pending_id).limit(1)) is not None
 
 
 async def feed_page(uow: UnitOfWork, after: int, limit: int) -> list[tuple[int, dict[str, Any]]]:
