@@ -55,6 +55,7 @@ bench: setup ## benchmarks; each prints JSON with the bare layer's figure beside
 	@$(RUN) python bench/contingent.py
 	@$(RUN) python bench/scheduling.py
 	@$(RUN) python bench/journal.py
+	@$(RUN) python bench/enrolment.py
 
 dlq-list: setup ## show parked messages: make dlq-list QUEUE=journal.contingent-events
 	@$(RUN) eschool dlq-list $(QUEUE)
