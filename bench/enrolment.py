@@ -14,15 +14,15 @@ The opening minute is open-loop: application i is due at i/rate and each client 
 each request timed from when it was due (no coordinated omission). A re-send is the same body and portal
 number from another client: half at the same moment as the first (a race on the number), half 0.5-5 s
 later. After it, enrolment's database is checked (bench/enrolment_verify.py). Meanwhile PostgreSQL's
-active sessions are sampled by what they wait on (the feed counter's row lock among them).
+active sessions are sampled by what they wait on (row locks by the statement that waits).
 
 The bare layer in the same run: raw asyncpg ``INSERT ... ON CONFLICT (source, portal_number) DO NOTHING``
 of the same requests into ``application`` of a scratch database migrated as enrolment's, one connection
 per client, paced by the same schedule and then as fast as the clients can; and raw asyncpg writing what
-the intake writes, a transaction per request under the feed counter's row lock (bench/enrolment_raw_tx.py),
-paced, flat out, and flat out without the lock. Last, ours as fast as the clients can with fresh
-applications (``--flat-out 0`` skips it). The machine is shared and noisy: the
-ratios hold, the absolute numbers do not.
+the intake writes, a transaction per request (bench/enrolment_raw_tx.py), paced and flat out, and flat out
+as the intake wrote before the feed's sequencer (under the feed counter's row lock). Last, ours as fast
+as the clients can with fresh applications (``--flat-out 0`` skips it). The machine is shared and noisy:
+the ratios hold, the absolute numbers do not.
 """
 
 from __future__ import annotations
@@ -192,7 +192,7 @@ async def measure(params: Params, stack: Stack, dsn: str, raw_dsn: str, amqp_url
         bare = {
             "raw_insert_on_conflict": raw["flat_out"],
             "raw_same_writes": same["flat_out"],
-            "raw_same_writes_without_the_counter_lock": same["flat_out_no_counter_lock"],
+            "raw_same_writes_under_the_old_counter_lock": same["flat_out_under_the_old_counter_lock"],
         }
         found["flat_out"] = bare
         if params.flat_out:
