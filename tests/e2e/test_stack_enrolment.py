@@ -208,7 +208,7 @@ def _enrol_through_the_stack(gateway: httpx.Client, partner: PartnerClient) -> l
         ("enrolment.application.status_changed.v1", "registered"),
         ("enrolment.application.status_changed.v1", "assigned_to_class"),
         ("enrolment.places.changed.v1", None),
-        ("enrolment.application.status_changed.v1", "enrolled"),
+        ("enrolment.application.enrolled.v1", None),
     ]
     received: list[dict[str, Any]] = []
 

@@ -31,7 +31,7 @@ from eschool.common.events.enrolment import PARTNER_EVENT_TYPES
 from eschool.common.infra.partners import partner_permissions
 from eschool.common.testing.servers import RabbitServer
 
-SUBMITTED, STATUS_CHANGED, PLACES_CHANGED = PARTNER_EVENT_TYPES
+SUBMITTED, STATUS_CHANGED, *_, PLACES_CHANGED = PARTNER_EVENT_TYPES
 INTERNAL = "enrolment.application.assigned_to_class.v1"
 SPEC = PartnerExchangeSpec(bindings=PARTNER_EVENT_TYPES)
 

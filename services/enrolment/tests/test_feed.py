@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 
 from eschool.common.auth import Role
 from eschool.common.db import utcnow
+from eschool.common.events.enrolment import PARTNER_EVENT_TYPES
 from eschool.common.service import ServiceRuntime
 from eschool.common.testing.auth import TestIdentity
 from eschool.common.testing.service import As, published
@@ -19,11 +20,7 @@ from eschool.enrolment.services.feed import FEED_SCOPE, feed_retention, sequence
 
 from .conftest import INTAKE, World, application, next_school_year
 
-PARTNER_TYPES = {
-    "enrolment.application.submitted.v1",
-    "enrolment.application.status_changed.v1",
-    "enrolment.places.changed.v1",
-}
+PARTNER_TYPES = set(PARTNER_EVENT_TYPES)
 
 
 def partner(identity: TestIdentity) -> dict[str, str]:

@@ -228,6 +228,8 @@ async def test_contingents_answers_enrol_or_send_back_and_stale_ones_change_noth
     enrolled = await api.get(f"/v1/applications/{first}/history", headers=admin)
     assert enrolled.json()[-1]["to_status"] == "enrolled"
     assert enrolled.json()[-1]["by_client_id"] == "service:enrolment"
+    (outcome,) = await published(enrolment, "enrolment.application.enrolled.v1")
+    assert (outcome["subject"], outcome["data"]["class_id"]) == (first, str(classes.large))
     refused = await api.get(f"/v1/applications/{second}/history", headers=admin)
     assert [refused.json()[-1][k] for k in ("from_status", "to_status", "reason_code", "comment")] == [
         "assigned_to_class",

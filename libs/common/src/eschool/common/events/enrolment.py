@@ -110,19 +110,49 @@ class ApplicationSubmittedV1(Event):
     occurred_at: datetime
 
 
-class ApplicationStatusChangedV1(Event):
-    """Emitted when an application moves from one status to another (by the school, the applicant, or on
-    its own after the configured days); ``reason_code`` says why a rejection or withdrawal happened."""
-
-    event_type = "enrolment.application.status_changed.v1"
+class ApplicationStep(Event):
+    """What every step of an application's workflow says (a base: each step is one of the events below)."""
 
     application_id: uuid.UUID
     school_id: uuid.UUID
     from_status: ApplicationStatus
-    to_status: ApplicationStatus
-    reason_code: str | None = None
+    reason_code: str | None = Field(
+        default=None, description="Why: the rejection's or withdrawal's reason, or contingent's refusal"
+    )
     version: int
     occurred_at: datetime
+
+
+class ApplicationStatusChangedV1(ApplicationStep):
+    """Emitted when an application moves on short of its outcome (documents check, registered, assigned to
+    class, or back to registered when contingent refused the enrolment), by the school, the applicant, or
+    on its own after the configured days. Its outcomes are events of their own (enrolled, rejected,
+    withdrawn), so a partner binds to exactly what it follows."""
+
+    event_type = "enrolment.application.status_changed.v1"
+
+    to_status: ApplicationStatus
+
+
+class ApplicationEnrolledV1(ApplicationStep):
+    """Emitted when contingent confirmed the child a pupil of the class the application was assigned to:
+    the application is enrolled (final)."""
+
+    event_type = "enrolment.application.enrolled.v1"
+
+    class_id: uuid.UUID
+
+
+class ApplicationRejectedV1(ApplicationStep):
+    """Emitted when the school rejects an application (final); ``reason_code`` says why."""
+
+    event_type = "enrolment.application.rejected.v1"
+
+
+class ApplicationWithdrawnV1(ApplicationStep):
+    """Emitted when an application is withdrawn at the applicant's request (final)."""
+
+    event_type = "enrolment.application.withdrawn.v1"
 
 
 class PlacesChangedV1(Event):
@@ -143,5 +173,13 @@ class PlacesChangedV1(Event):
 # The events enrolment announces to partners (its feed) and so the keys that reach the partner exchange:
 # exact types, so a new event reaches partners only once it is added here.
 PARTNER_EVENT_TYPES: tuple[str, ...] = tuple(
-    event.event_type for event in (ApplicationSubmittedV1, ApplicationStatusChangedV1, PlacesChangedV1)
+    event.event_type
+    for event in (
+        ApplicationSubmittedV1,
+        ApplicationStatusChangedV1,
+        ApplicationEnrolledV1,
+        ApplicationRejectedV1,
+        ApplicationWithdrawnV1,
+        PlacesChangedV1,
+    )
 )

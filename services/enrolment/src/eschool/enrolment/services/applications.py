@@ -22,7 +22,13 @@ from eschool.common.db import UnitOfWork, utcnow
 from eschool.common.db.org_tree import schools_under
 from eschool.common.db.person_keys import snils_hash_of
 from eschool.common.errors import Problem, conflict, not_found, unprocessable
-from eschool.common.events.enrolment import ApplicationStatusChangedV1
+from eschool.common.events.enrolment import (
+    ApplicationEnrolledV1,
+    ApplicationRejectedV1,
+    ApplicationStatusChangedV1,
+    ApplicationStep,
+    ApplicationWithdrawnV1,
+)
 from eschool.enrolment.db.models import Application, OrgUnit, PersonKey, StatusChange
 from eschool.enrolment.domain.ranking import open_school_years
 from eschool.enrolment.domain.workflow import (
@@ -187,19 +193,33 @@ async def take_step(
     record_step(uow, application, current, reason_code, comment, actor, now)
     await announce(
         uow,
-        ApplicationStatusChangedV1(
-            application_id=application.application_id,
-            school_id=application.school_id,
-            from_status=current.value,
-            to_status=target.value,
-            reason_code=reason_code,
-            version=application.version,
-            occurred_at=now,
-        ),
+        step_event(application, current, target, reason_code, now),
         subject=application.application_id,
         school_id=application.school_id,
     )
     return now
+
+
+def step_event(
+    application: Application, current: Status, target: Status, reason_code: str | None, at: datetime
+) -> ApplicationStep:
+    """The event the step is announced by: an outcome's own (enrolled, rejected, withdrawn), else the
+    status changed."""
+    common = {
+        "application_id": application.application_id,
+        "school_id": application.school_id,
+        "from_status": current.value,
+        "reason_code": reason_code,
+        "version": application.version,
+        "occurred_at": at,
+    }
+    if target is Status.enrolled:
+        return ApplicationEnrolledV1(**common, class_id=application.class_id)
+    if target is Status.rejected:
+        return ApplicationRejectedV1(**common)
+    if target is Status.withdrawn:
+        return ApplicationWithdrawnV1(**common)
+    return ApplicationStatusChangedV1(**common, to_status=target.value)
 
 
 def record_step(
