@@ -11,6 +11,7 @@ from eschool.enrolment.api.applicant import applicant_router
 from eschool.enrolment.api.applications import applications_router
 from eschool.enrolment.api.feed import feed_router
 from eschool.enrolment.api.intake import intake_router
+from eschool.enrolment.api.monitoring import monitoring_router
 from eschool.enrolment.api.places import places_router
 from eschool.enrolment.api.settings import settings_router
 from eschool.enrolment.consumers.contingent import CONTINGENT_EVENTS
@@ -28,6 +29,7 @@ def routers() -> list[APIRouter]:
         places_router(),
         settings_router(),
         applicant_router(),
+        monitoring_router(),
         feed_router(),
     ]
 

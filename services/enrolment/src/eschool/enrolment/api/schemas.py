@@ -260,3 +260,19 @@ class WithdrawalIn(BaseModel):
 
     comment: Annotated[str, StringConstraints(strip_whitespace=True, max_length=1000)] | None = None
     version: int | None = Field(default=None, description="The version the step is based on (409 if stale)")
+
+
+class SchoolMonitoringRead(BaseModel):
+    """A school's handling of the applications of a school year (counts only)."""
+
+    school_id: uuid.UUID
+    school_name: str | None
+    received: int
+    from_portals: int
+    by_status: dict[ApplicationStatus, int]
+    unhandled_too_long: int = Field(
+        description="New or in the documents check for longer than the days asked"
+    )
+    mean_days_to_registration: float | None
+    answers_overdue: int = Field(description="Assigned to a class, contingent's answer overdue")
+    past_years_open: int = Field(description="Open applications of past school years (none may stay)")
