@@ -9,9 +9,16 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
+import pytest_asyncio
+
+from eschool.common.service import discover_services
+from eschool.common.stack_processes import Stack, free_ports, process_names, start_services
+from eschool.common.testing import servers
+from eschool.common.testing.servers import PostgresServer, RabbitServer
 
 URL_LINE = re.compile(r"eschool is running at (http://\S+)")
 
@@ -76,3 +83,49 @@ class MakeRun:
 def make_run() -> type[MakeRun]:
     """Start ``make run``'s process: ``make_run(var_dir)``; stop it with ``.stop()``."""
     return MakeRun
+
+
+# Demo accounts have public passwords: only a development process loads them.
+STACK_ENV = {"ESCHOOL_ENV": "development", "IDENTITY_DEMO_DATA": "true", "CONTINGENT_DEMO_DATA": "true"}
+# Operations scale the journal alone: two API processes on one database, both consuming its queues.
+REPLICAS = {"journal": 2}
+
+
+# The local stack, started once for every module of this package that asks for it (test_stack*.py): each
+# service its own process, a fresh database each and a fresh vhost.
+@pytest_asyncio.fixture(scope="package", loop_scope="session")
+async def databases(pg_server: PostgresServer) -> AsyncIterator[dict[str, str]]:
+    """A fresh database per installed service on the session's PostgreSQL, dropped afterwards."""
+    created: dict[str, str] = {}
+    try:
+        for definition in discover_services():
+            name = servers.random_name(definition.name)
+            await pg_server.create_database(name)
+            created[definition.name] = name
+        yield {service: pg_server.url(name) for service, name in created.items()}
+    finally:
+        for name in created.values():
+            await pg_server.drop_database(name)
+
+
+@pytest.fixture(scope="package")
+def bus_url(amqp_server: RabbitServer) -> Iterator[str]:
+    """A fresh vhost on the session's RabbitMQ for the stack's processes."""
+    with servers.fresh_vhost(amqp_server) as url:
+        yield url
+
+
+@pytest.fixture(scope="package")
+def stack(
+    databases: dict[str, str], bus_url: str, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Stack]:
+    """Every service and the gateway, each its own process (the journal two), behind the gateway; all
+    stopped (and checked gone) afterwards."""
+    stack_dir = tmp_path_factory.mktemp("stack")
+    ports = free_ports(process_names(databases, REPLICAS))
+    with start_services(
+        stack_dir, database_urls=databases, bus_url=bus_url, ports=ports, env=STACK_ENV, replicas=REPLICAS
+    ) as running:
+        yield running
+    leaked = [process.name for process in running.processes.values() if process.alive()]
+    assert not leaked, f"still running after stop: {leaked}"

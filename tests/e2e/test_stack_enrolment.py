@@ -2,7 +2,7 @@
 to enrolled, the child is a pupil of the class in contingent; a partner's own broker account, bound only
 to the partner exchange, receives the events in order, and the HTTP feed from cursor 0 returns the same
 events with the same ids. Each service its own process on real PostgreSQL and RabbitMQ, every request
-through the gateway (the stack of ``test_stack.py``, whose fixtures this module shares).
+through the gateway (the package's stack (``conftest.py``), shared with ``test_stack.py``).
 """
 
 from __future__ import annotations
@@ -28,15 +28,12 @@ from .test_stack import (
     SCHOOL_ADMIN,
     TOKEN_PATH,
     bearer,
-    bus_url,
-    databases,
     eventually,
     gateway,
     log_in,
-    stack,
 )
 
-__all__ = ["bus_url", "databases", "gateway", "stack"]  # the shared stack's fixtures
+__all__ = ["gateway"]  # a fixture of test_stack.py; the stack itself is the package's (conftest.py)
 
 ENROLMENT_API = "/api/enrolment/v1"
 MINISTRY = next(account for account in DEMO_ACCOUNTS if account.login == "ministry")

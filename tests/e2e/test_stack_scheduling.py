@@ -5,8 +5,8 @@ bound on the broker and the journal, run as two API processes behind the gateway
 queues. The demo teacher records two lessons (a mark, an absence; the first save sent twice under one
 idempotency key), and the demo guardian reads them in the child's diary, once each.
 
-The processes are started once for this module by the same code as ``make stack`` (see
-``test_stack.py``, whose fixtures this module shares).
+The processes are started once for the package's stack modules by the same code as ``make stack`` (see
+``conftest.py``: one stack for the package's modules).
 """
 
 from __future__ import annotations
@@ -29,15 +29,12 @@ from .test_stack import (
     CONTINGENT_API,
     SCHOOL_ADMIN,
     bearer,
-    bus_url,
-    databases,
     eventually,
     gateway,
     log_in,
-    stack,
 )
 
-__all__ = ["bus_url", "databases", "gateway", "stack"]  # the shared stack's fixtures
+__all__ = ["gateway"]  # a fixture of test_stack.py; the stack itself is the package's (conftest.py)
 
 SCHEDULING_API = "/api/scheduling/v1"
 JOURNAL_API = "/api/journal/v1"
