@@ -6,10 +6,9 @@ Revises: enrolment0004
 Create Date: 2026-12-04 10:00
 """
 
-import sqlalchemy as sa
 from alembic import op
 
-from eschool.common.db.base import UtcDateTime
+from eschool.common.db.person_keys import create_person_key_table
 
 revision = "enrolment0005"
 down_revision = "enrolment0004"
@@ -18,13 +17,7 @@ depends_on = None
 
 
 def upgrade() -> None:
-    op.create_table(
-        "person_key",
-        sa.Column("person_id", sa.Uuid, primary_key=True),
-        sa.Column("snils_hash", sa.String(64), nullable=False),
-        sa.Column("updated_at", UtcDateTime, nullable=False),
-        sa.UniqueConstraint("snils_hash", name="uq_person_key_snils_hash"),
-    )
+    create_person_key_table()
     # An applicant's own applications, in every school: the one index that does not start with school_id.
     op.create_index("ix_application_applicant_snils_hash", "application", ["applicant_snils_hash"])
 

@@ -28,6 +28,20 @@ class PersonKeyNode:
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
 
 
+def create_person_key_table() -> None:
+    """Alembic: create a service's ``person_key`` table (its migration calls it once)."""
+    import sqlalchemy as sa
+    from alembic import op
+
+    op.create_table(
+        "person_key",
+        sa.Column("person_id", sa.Uuid, primary_key=True),
+        sa.Column("snils_hash", sa.String(64), nullable=False),
+        sa.Column("updated_at", UtcDateTime, nullable=False),
+        sa.UniqueConstraint("snils_hash", name="uq_person_key_snils_hash"),
+    )
+
+
 async def record_person_snils_hash(
     uow: UnitOfWork,
     model: Any,
