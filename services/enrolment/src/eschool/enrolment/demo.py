@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from eschool.common.aio import BackgroundWork, background_of
-from eschool.common.auth import Principal, Role, RoleBinding, service_principal
+from eschool.common.auth import Principal, school_service_principal
 from eschool.common.db import today_in_zone, utcnow
 from eschool.common.demo import SCHOOL_IDS
 from eschool.common.errors import Problem
@@ -280,4 +280,4 @@ def _portal(source: str) -> Principal:
 def _school_admin(school_id: uuid.UUID) -> Principal:
     """The demo acting with the rights of the school's administration there: its steps' history names
     ``service:enrolment-demo``."""
-    return service_principal("enrolment-demo", RoleBinding(Role.school_admin, school_id))
+    return school_service_principal("enrolment-demo", school_id)

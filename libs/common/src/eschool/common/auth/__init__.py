@@ -17,6 +17,7 @@ from eschool.common.auth.principal import (
     Role,
     RoleBinding,
     principal_from_claims,
+    school_service_principal,
     service_principal,
 )
 
@@ -37,5 +38,6 @@ __all__ = [
     "principal_from_claims",
     "require_roles",
     "require_scopes",
+    "school_service_principal",
     "service_principal",
 ]

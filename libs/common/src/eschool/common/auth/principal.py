@@ -139,6 +139,11 @@ def service_principal(service: str, *bindings: RoleBinding) -> Principal:
     )
 
 
+def school_service_principal(service: str, school_id: UUID) -> Principal:
+    """The service acting on its own with the rights of a school's administration, in that school only."""
+    return service_principal(service, RoleBinding(Role.school_admin, school_id))
+
+
 def principal_from_claims(claims: Mapping[str, Any]) -> Principal:
     """Build the principal from verified claims; malformed claims raise ``InvalidToken``."""
     user_id, client_id = _subject(claims.get("sub"))

@@ -27,7 +27,7 @@ from collections.abc import Iterator
 from dataclasses import replace
 from datetime import date
 
-from eschool.common.auth import Principal, Role, RoleBinding, service_principal
+from eschool.common.auth import Principal, school_service_principal
 from eschool.common.db import UnitOfWork, utcnow
 from eschool.common.errors import Problem
 from eschool.common.events.contingent import EnrolmentRefusedV1
@@ -105,7 +105,7 @@ async def carry_out_application(uow: UnitOfWork, event: ApplicationAssignedToCla
 
 def system_actor(school_id: uuid.UUID) -> Principal:
     """Contingent itself, with the rights of the school's administration in that school only."""
-    return service_principal(SERVICE, RoleBinding(Role.school_admin, school_id))
+    return school_service_principal(SERVICE, school_id)
 
 
 async def _enrol(uow: UnitOfWork, event: ApplicationAssignedToClassV1) -> PupilEnrolment:

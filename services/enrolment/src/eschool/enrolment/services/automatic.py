@@ -26,7 +26,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import select
 
-from eschool.common.auth import Principal, Role, RoleBinding, service_principal
+from eschool.common.auth import Principal, school_service_principal
 from eschool.common.db import Database, UnitOfWork, as_utc
 from eschool.common.errors import Problem
 from eschool.common.events.enrolment import EnrolmentOrder
@@ -45,7 +45,7 @@ _GRADE_FULL = frozenset({"no_free_places", "places_not_set"})
 
 def system_actor(school_id: uuid.UUID) -> Principal:
     """Enrolment itself, with the rights of the school's administration in that school only."""
-    return service_principal(SERVICE, RoleBinding(Role.school_admin, school_id))
+    return school_service_principal(SERVICE, school_id)
 
 
 async def automatic_steps(database: Database, now: datetime) -> int:
