@@ -362,6 +362,40 @@ def test_the_outbox_writes_the_envelope_the_model_would_write() -> None:
     assert Envelope[ThingCreatedV1].model_validate(row["envelope"]) == model
 
 
+async def test_an_envelope_kept_now_goes_out_later_as_it_was_in_the_order_queued(bus: BusHarness) -> None:
+    """A service that decides later when its events go out (enrolment's partner feed gives positions
+    first) keeps the envelope of the moment, and queues it in another unit of work, in its own order."""
+    woken: list[str] = []
+    bus.db.after_outbox_commit.append(lambda: woken.append("woken"))
+    structlog.contextvars.bind_contextvars(correlation_id="corr-kept")
+    try:
+        async with bus.db.uow() as uow:
+            kept = [
+                uow.outbox.envelope(ThingCreatedV1(thing_id=uuid.uuid4(), name=f"later {i}"), subject="t")
+                for i in range(3)
+            ]
+            uow.wake_after_commit()
+            await uow.commit()  # no outbox row, yet the workers are woken: the work waits elsewhere
+    finally:
+        structlog.contextvars.unbind_contextvars("correlation_id")
+    assert woken == ["woken"]
+    assert await unpublished(bus) == 0
+    async with bus.db.uow() as uow:
+        uow.wake_after_commit()  # rolled back: nobody is woken
+    assert woken == ["woken"]
+    async with bus.db.uow() as uow:
+        for envelope in reversed(kept):
+            uow.outbox.add_envelope(envelope)
+        await uow.commit()
+    async with bus.db.session() as session:
+        rows = (
+            await session.execute(select(outbox_message).order_by(outbox_message.c.outbox_message_id))
+        ).all()
+    assert [r.envelope for r in rows] == list(reversed(kept))
+    assert [str(r.event_id) for r in rows] == [e["id"] for e in reversed(kept)]
+    assert {r.envelope["correlation_id"] for r in rows} == {"corr-kept"}  # the moment it was made
+
+
 async def test_a_batch_larger_than_a_slice_arrives_in_the_order_it_was_published(bus: BusHarness) -> None:
     spec = QueueSpec(name=f"order.{uuid.uuid4().hex[:8]}", bindings=("toy.order.#",))
     await bus.transport.declare(spec)

@@ -24,7 +24,9 @@ from eschool.common.service import ServiceRuntime
 from eschool.common.testing.auth import TestIdentity
 from eschool.common.testing.events import Deliver, deliverer
 from eschool.common.testing.service import As, api_client, headers_as, running
+from eschool.common.testing.service import published as outbox_envelopes
 from eschool.enrolment.app import service
+from eschool.enrolment.services.feed import sequence_feed
 from eschool.enrolment.services.intake import INTAKE_SCOPE
 from eschool.enrolment.settings import EnrolmentSettings
 
@@ -196,3 +198,10 @@ async def classes(world: World, deliver: Deliver) -> Classes:
         class_saved(world, c.year, c.second, 2, "А", 25),
     )
     return c
+
+
+async def published(runtime: ServiceRuntime, event_type: str | None = None) -> list[dict[str, Any]]:
+    """The envelopes enrolment published (its outbox), oldest first, once the partner events waiting for
+    their feed positions have them: the sequencer queues those in the outbox in the feed's order."""
+    await sequence_feed(runtime.database)
+    return await outbox_envelopes(runtime, event_type)

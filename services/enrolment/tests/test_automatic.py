@@ -15,11 +15,11 @@ from eschool.common.auth import Role
 from eschool.common.db import utcnow
 from eschool.common.service import ServiceRuntime
 from eschool.common.testing.events import Deliver
-from eschool.common.testing.service import As, published
+from eschool.common.testing.service import As
 from eschool.enrolment.db.models import StatusChange
 from eschool.enrolment.services.automatic import automatic_steps, mark_overdue_answers
 
-from .conftest import INTAKE, Classes, World, application
+from .conftest import INTAKE, Classes, World, application, published
 from .test_places import ORDER, assignment, pupil_enrolled, registered, set_places
 
 DAY = timedelta(days=1)

@@ -19,7 +19,6 @@ from eschool.common.events.contingent import AcademicYearSetUpV1, ClassSavedV1, 
 from eschool.common.service import ServiceRuntime
 from eschool.common.snils import normalize_snils, snils_hash
 from eschool.common.testing.events import deliverer
-from eschool.common.testing.service import published
 from eschool.enrolment.app import service
 from eschool.enrolment.db.models import Application, StatusChange
 from eschool.enrolment.demo import campaign_year, demo_loaded
@@ -29,7 +28,7 @@ from eschool.enrolment.domain.workflow import Status
 from eschool.enrolment.services.places import school_places
 from eschool.enrolment.settings import EnrolmentSettings
 
-from .conftest import unit_registered
+from .conftest import published, unit_registered
 
 YEAR = campaign_year(utcnow().date())
 PER_SCHOOL = Counter(slot.goal for slot in SLOTS)

@@ -12,10 +12,10 @@ from sqlalchemy import update
 
 from eschool.common.auth import Role
 from eschool.common.service import ServiceRuntime
-from eschool.common.testing.service import As, published
+from eschool.common.testing.service import As
 from eschool.enrolment.db.models import Application
 
-from .conftest import INTAKE, World, application
+from .conftest import INTAKE, World, application, published
 
 CHANGED = "enrolment.application.status_changed.v1"
 OUTCOMES = ("enrolled", "rejected", "withdrawn")

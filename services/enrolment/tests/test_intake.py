@@ -15,10 +15,10 @@ from eschool.common.auth import Role
 from eschool.common.db.base import as_utc
 from eschool.common.service import ServiceRuntime
 from eschool.common.testing.auth import TestIdentity
-from eschool.common.testing.service import As, published
+from eschool.common.testing.service import As
 from eschool.enrolment.db.models import Application, IdempotentRequest, StatusChange
 
-from .conftest import INTAKE, World, application, next_school_year
+from .conftest import INTAKE, World, application, next_school_year, published
 
 SUBMITTED = "enrolment.application.submitted.v1"
 

@@ -17,10 +17,10 @@ from eschool.common.db import utcnow
 from eschool.common.events.contingent import EnrolmentRefusedV1, PupilEnrolledV1
 from eschool.common.service import ServiceRuntime
 from eschool.common.testing.events import Deliver
-from eschool.common.testing.service import As, published
+from eschool.common.testing.service import As
 from eschool.enrolment.db.models import Application
 
-from .conftest import INTAKE, Classes, World, application, next_school_year
+from .conftest import INTAKE, Classes, World, application, next_school_year, published
 
 ORDER = {"series": "ОД", "number": "45-у", "date": "2026-06-01"}
 

@@ -50,12 +50,27 @@ class Outbox:
         event_id: UUID | None = None,
     ) -> UUID:
         """Queue an event about aggregate ``subject``; it is published only if the unit of work commits."""
-        event_id = event_id or uuid.uuid4()
+        envelope = self.envelope(event, subject=subject, school_id=school_id, time=time, event_id=event_id)
+        self.add_envelope(envelope)
+        return UUID(envelope["id"])
+
+    def envelope(
+        self,
+        event: Event,
+        *,
+        subject: str | UUID,
+        school_id: UUID | None = None,
+        time: datetime | None = None,
+        event_id: UUID | None = None,
+    ) -> dict[str, Any]:
+        """The envelope ``add`` would publish, without queueing it: a service that decides later when an
+        event goes out (a partner feed giving positions first) keeps it and queues it with
+        ``add_envelope``. Correlation and causation are those of this moment."""
         # The envelope's JSON built by hand: validating an Envelope only to dump it again cost more than
         # the event itself, on the commonest writes (a lesson's marks, a class's term marks).
-        envelope = {
+        return {
             "specversion": "1.0",
-            "id": str(event_id),
+            "id": str(event_id or uuid.uuid4()),
             "type": event.event_type,
             "source": self._source,
             "time": _TIME.dump_python(time or utcnow(), mode="json"),
@@ -66,25 +81,21 @@ class Outbox:
             "datacontenttype": "application/json",
             "data": event.model_dump(mode="json"),
         }
+
+    def add_envelope(self, envelope: dict[str, Any]) -> None:
+        """Queue an envelope built by ``envelope`` (in this or an earlier unit of work), as it is. Rows
+        queued in one unit of work are published in the order they were queued."""
+        school_id = envelope.get("school_id")
         self._pending.append(
             {
-                "event_id": event_id,
-                "event_type": event.event_type,
+                "event_id": UUID(envelope["id"]),
+                "event_type": envelope["type"],
                 "subject": envelope["subject"],
-                "school_id": school_id,
+                "school_id": None if school_id is None else UUID(school_id),
                 "envelope": envelope,
                 "created_at": utcnow(),
             }
         )
-        return event_id
-
-    def envelope_of(self, event_id: UUID) -> dict[str, Any]:
-        """The envelope of an event queued in this unit of work, as it will be published (a partner feed
-        keeps the very same one)."""
-        for row in self._pending:
-            if row["event_id"] == event_id:
-                return dict(row["envelope"])
-        raise KeyError(f"event {event_id} is not queued in this unit of work")
 
     async def flush(self) -> bool:
         """Insert the queued rows; returns whether there were any."""

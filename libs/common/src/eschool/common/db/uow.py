@@ -43,6 +43,7 @@ class UnitOfWork:
         self._source = source
         self._after_outbox_commit = after_outbox_commit
         self.committed = False
+        self._wake_after_commit = False
         self._staged: dict[Table, list[dict[str, Any]]] = {}
 
     async def __aenter__(self) -> Self:
@@ -51,6 +52,7 @@ class UnitOfWork:
         self.session = self._sessions()
         self.outbox = Outbox(self.session, source=self._source)
         self.committed = False
+        self._wake_after_commit = False
         self._staged = {}
         return self
 
@@ -86,6 +88,11 @@ class UnitOfWork:
         a table names the same columns."""
         self._staged.setdefault(table, []).append(row)
 
+    def wake_after_commit(self) -> None:
+        """Wake the database's after-commit workers (the relay, a service's own) once this unit of work
+        commits, as written outbox rows do: it queued work of theirs in a table of its own."""
+        self._wake_after_commit = True
+
     async def commit(self) -> None:
         """Write staged and pending outbox rows, commit, then wake the relay if events were written."""
         if self._read_only:
@@ -96,7 +103,7 @@ class UnitOfWork:
         had_events = await self.outbox.flush()
         await self.session.commit()
         self.committed = True
-        if had_events:
+        if had_events or self._wake_after_commit:
             for hook in self._after_outbox_commit:
                 hook()
 

@@ -3,9 +3,11 @@ rejected, withdrawn) and of places, published to ``eschool.events`` and kept her
 ``GET /v1/feed?after=<cursor>`` with the very envelope and id the broker carries, so a partner that was
 offline catches up, or replays from any cursor, and finds the same events in the same order.
 
-Order: ``announce`` writes the event with the change that raised it (the outbox, and ``feed_pending``),
-taking no lock; the sequencer then moves the waiting events to ``feed_event``, giving them positions from
-the counter it holds (one sequencer at a time, woken by each commit, and by each read of the feed). So
+Order: ``announce`` writes the event with the change that raised it (in ``feed_pending``), taking no lock;
+the sequencer then moves the waiting events to ``feed_event``, giving them positions from the counter it
+holds (one sequencer at a time, woken by each commit, and by each read of the feed), and queues them in
+the outbox in that very order, in the same transaction: the relay publishes the outbox in its order, so
+the broker carries them as the feed lists them (one relay; two replicas' relays may interleave batches). So
 positions are given only to committed events, in order, and committed together: a reader never passes a
 position that is filled later (an auto-increment in the writing transaction would hand out 11 before 10
 commits), and no write waits for another's commit (the counter held until each commit did: the intake
@@ -39,17 +41,19 @@ SEQUENCE_BATCH = 500
 
 
 async def announce(uow: UnitOfWork, event: Event, *, subject: str | uuid.UUID, school_id: uuid.UUID) -> None:
-    """Publish a partner-visible event (the outbox) and queue it for the feed, in the same transaction."""
-    event_id = uow.outbox.add(event, subject=subject, school_id=school_id)
+    """Queue a partner-visible event for the feed, in the same transaction; the sequencer gives it its
+    position and publishes it (the outbox) in that order."""
+    envelope = uow.outbox.envelope(event, subject=subject, school_id=school_id)
     uow.session.add(
         FeedPending(
-            event_id=event_id,
+            event_id=uuid.UUID(envelope["id"]),
             event_type=event.event_type,
             school_id=school_id,
-            envelope=uow.outbox.envelope_of(event_id),
+            envelope=envelope,
             created_at=utcnow(),
         )
     )
+    uow.wake_after_commit()
 
 
 async def sequence_feed(database: Database, *, wait: bool = True) -> int:
@@ -81,6 +85,8 @@ async def sequence_feed(database: Database, *, wait: bool = True) -> int:
                 for position, row in enumerate(waiting, start=counter.last_seq + 1)
             )
             counter.last_seq += len(waiting)
+            for row in waiting:  # to the broker in the feed's order
+                uow.outbox.add_envelope(row.envelope)
             ids = [row.feed_pending_id for row in waiting]
             await uow.session.execute(delete(FeedPending).where(FeedPending.feed_pending_id.in_(ids)))
             await uow.commit()
