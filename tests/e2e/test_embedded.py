@@ -50,7 +50,7 @@ def eventually(check: Callable[[], bool], within: float) -> None:
 def test_the_demo_campaign_has_applications_in_every_status(tmp_path: Path, make_run: Any) -> None:
     running = make_run(tmp_path / "var", log_level="WARNING")
     try:
-        with httpx.Client(base_url=running.wait_started(), timeout=60) as gateway:
+        with httpx.Client(base_url=running.wait_started(), timeout=300) as gateway:
             form = {"grant_type": "password", "username": "school.admin", "password": "Shkola-2026c"}
             token = gateway.post("/api/identity/v1/token", data=form).json()["access_token"]
             admin = {"Authorization": f"Bearer {token}"}

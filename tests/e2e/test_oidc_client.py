@@ -16,9 +16,9 @@ from joserfc.jwk import KeySet
 
 DEMO_LOGIN, DEMO_PASSWORD = "teacher", "Uchitel-2026e"
 CLIENT_ID = "eschool-web"
-# make run loads the demo's other schools in the background for its first seconds: answers may be slow
-# then (a login's Argon2 competes with it for the two cores), never absent.
-TIMEOUT = 60.0
+# make run loads the demo region in the background for its first minute or two: answers may be slow then
+# (on a loaded 2-core machine a login took over 30 s), never absent; its gateway waits as long.
+TIMEOUT = 300.0
 
 
 @pytest.fixture(scope="module")

@@ -13,7 +13,7 @@ from toy.app import ToySettings, service
 
 from eschool.common import gateway as gateway_entry
 from eschool.common.bus.memory import MemoryTransport
-from eschool.common.embedded import build_app
+from eschool.common.embedded import EMBEDDED_READ_TIMEOUT_S, build_app
 from eschool.common.gateway import GatewayMissing
 from eschool.common.service import ServiceRuntime
 from eschool.common.testing.auth import TestIdentity
@@ -105,6 +105,18 @@ async def test_embedded_app_routes_each_service_under_api_through_the_gateway(
         assert (tmp_path / "var" / "toy.db").exists()
     finally:
         await runtime.stop()
+
+
+def test_embedded_gateway_waits_for_its_own_process_unless_told_otherwise(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Its upstreams are the same process: a slow answer while the demo loads is never a hung host.
+    monkeypatch.delenv("GATEWAY_READ_TIMEOUT_S", raising=False)
+    app = build_app([service], tmp_path / "var")
+    assert app.state.gateway.settings.read_timeout_s == EMBEDDED_READ_TIMEOUT_S
+    monkeypatch.setenv("GATEWAY_READ_TIMEOUT_S", "12")
+    app = build_app([service], tmp_path / "var2")
+    assert app.state.gateway.settings.read_timeout_s == 12
 
 
 async def test_embedded_event_committed_before_shutdown_is_handled_at_the_latest_after_restart(

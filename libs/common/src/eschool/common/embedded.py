@@ -18,6 +18,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 from types import FrameType
+from typing import Any
 
 import httpx
 import uvicorn
@@ -33,6 +34,10 @@ from eschool.common.service import ServiceDefinition, ServiceRuntime, discover_s
 
 EMBEDDED_BUS_URL = "memory://embedded"
 IDENTITY = "identity"
+# The gateway's upstreams are this very process, never a hung host: while the demo region loads (its
+# first minute or two on two cores) an answer can take tens of seconds, and a 504 would tell a newcomer
+# nothing. GATEWAY_READ_TIMEOUT_S still wins.
+EMBEDDED_READ_TIMEOUT_S = 300.0
 log = get_logger("eschool.embedded")
 
 
@@ -98,7 +103,10 @@ def _gateway(
     """The gateway as the root app, each upstream a service's app in this process."""
     gateway = discover_gateway()
     upstreams = {runtime.name: _embedded_url(runtime.name) for runtime in runtimes}
-    settings = gateway.settings(public_url=public_url, upstreams=upstreams)
+    overrides: dict[str, Any] = {}
+    if "GATEWAY_READ_TIMEOUT_S" not in os.environ:
+        overrides["read_timeout_s"] = EMBEDDED_READ_TIMEOUT_S
+    settings = gateway.settings(public_url=public_url, upstreams=upstreams, **overrides)
     transports = _service_transports(runtimes)
     return gateway.create_app(settings, transports=transports, lifespan=lifespan)
 
