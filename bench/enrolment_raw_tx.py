@@ -1,10 +1,11 @@
 """A second bare layer of bench/enrolment.py, to tell the cost of our stack from the writes themselves:
 raw asyncpg writing what the intake writes, per request one transaction in the service's order. The portal
 number is claimed in ``idempotent_request`` (a re-send reads the first answer); then the application and
-its first step, the feed's waiting row (``feed_pending``: positions are given by the sequencer after the
-commit), the remembered answer and the outbox row. ``locked=True`` writes as the intake did before the
-sequencer: the feed's row numbered under the feed counter's row lock held until the commit, which made
-the intake go one at a time. The reads of the intake (the school, the same child) are left out."""
+its first step, the feed's waiting row (``feed_pending``: the sequencer gives positions after the commit
+and queues the event in the outbox then, batched, outside the request), and the remembered answer.
+``locked=True`` writes as the intake did before the sequencer: the feed's row numbered under the feed
+counter's row lock held until the commit, which made the intake go one at a time, and the outbox row.
+The reads of the intake (the school, the same child) are left out."""
 
 from __future__ import annotations
 
@@ -80,10 +81,10 @@ async def _submit(conn: asyncpg.Connection, body: bytes, locked: bool) -> tuple[
             seq = await conn.fetchval(LOCK) + 1
             await conn.execute(COUNT, seq)
             await conn.execute(FEED, seq, event_id, SUBMITTED, row[1], envelope, now)
+            await conn.execute(OUTBOX, event_id, SUBMITTED, str(row[0]), row[1], envelope, now)
         else:
             await conn.execute(PENDING, event_id, SUBMITTED, row[1], envelope, now)
         await conn.execute(REMEMBER, "intake:state_portal", number, receipt)
-        await conn.execute(OUTBOX, event_id, SUBMITTED, str(row[0]), row[1], envelope, now)
     return 201, str(row[0])
 
 

@@ -12,6 +12,7 @@ from fastapi import FastAPI
 from toy.app import ToySettings, service
 
 from eschool.common import gateway as gateway_entry
+from eschool.common.bus import PARTNER_EXCHANGE, OutgoingMessage, PartnerExchangeSpec, QueueSpec
 from eschool.common.bus.memory import MemoryTransport
 from eschool.common.embedded import EMBEDDED_READ_TIMEOUT_S, build_app
 from eschool.common.gateway import GatewayMissing
@@ -65,6 +66,60 @@ async def test_stop_hooks_run_in_reverse_and_one_failing_does_not_stop_the_rest(
     assert calls == []
     await runtime.stop()
     assert calls == ["flush", "broken", "client:toy"]
+
+
+async def test_workers_start_after_the_relay_and_stop_after_the_stop_hooks_one_failing_or_not(
+    tmp_path: Path,
+) -> None:
+    calls: list[str] = []
+
+    @dataclasses.dataclass
+    class Recorder:
+        name: str
+        runtime: ServiceRuntime
+
+        def start(self) -> None:
+            calls.append(f"start {self.name}, relay running: {self.runtime.relay._task is not None}")
+
+        async def stop(self) -> None:
+            calls.append(f"stop {self.name}")
+            if self.name == "b":
+                raise RuntimeError("already stopped")
+
+    definition = dataclasses.replace(
+        service,
+        workers=[lambda r: Recorder("a", r), lambda r: None, lambda r: Recorder("b", r)],
+        on_start=[lambda r: calls.append("on_start")],
+        on_stop=[lambda r: calls.append("on_stop")],
+    )
+    runtime = ServiceRuntime(definition, settings(tmp_path), transport=MemoryTransport())
+    await runtime.start()
+    assert calls == ["start a, relay running: True", "start b, relay running: True", "on_start"]
+    await runtime.stop()
+    assert calls[3:] == ["on_stop", "stop b", "stop a"]
+    assert runtime.workers == []
+
+
+async def test_partner_exchanges_are_declared_with_the_queues_before_anything_is_published(
+    tmp_path: Path,
+) -> None:
+    spec = PartnerExchangeSpec(bindings=("toy.thing.created.v1",))
+    transport = MemoryTransport()
+    definition = dataclasses.replace(service, partner_exchanges=[spec])
+    runtime = ServiceRuntime(definition, settings(tmp_path), transport=transport)
+    await transport.connect()
+    await runtime.prepare()  # not launched: its relay has published nothing yet
+    try:
+        partner = QueueSpec(name="partner.toy.q", bindings=("#",), exchange=PARTNER_EXCHANGE)
+        await transport.declare(partner)
+        await transport.publish(
+            [OutgoingMessage(body=b"{}", routing_key="toy.thing.created.v1", message_id="m1", type="t")]
+        )
+        delivery = await transport.get(partner.name)
+        assert delivery is not None
+        assert delivery.message.message_id == "m1"
+    finally:
+        await runtime.stop()
 
 
 async def test_readiness_names_the_database_when_it_is_gone(tmp_path: Path) -> None:

@@ -19,12 +19,19 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from importlib.metadata import entry_points
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from fastapi import APIRouter, FastAPI
 
 from eschool.common.auth import JwksVerifier
-from eschool.common.bus import ConsumerDefinition, EventConsumer, OutboxRelay, Transport, create_transport
+from eschool.common.bus import (
+    ConsumerDefinition,
+    EventConsumer,
+    OutboxRelay,
+    PartnerExchangeSpec,
+    Transport,
+    create_transport,
+)
 from eschool.common.db import Database
 from eschool.common.db.migrations import upgrade_async
 from eschool.common.http import install_http_kit, readiness_checks
@@ -33,6 +40,16 @@ from eschool.common.settings import ServiceSettings
 
 ENTRY_POINT_GROUP = "eschool.services"
 log = get_logger("eschool.service")
+
+
+class Worker(Protocol):
+    """Work a service runs in the background for as long as it runs (a periodic runner, a sequencer)."""
+
+    def start(self) -> None:
+        """Start in the background."""
+
+    async def stop(self) -> None:
+        """End, between two units of work."""
 
 
 @dataclass(frozen=True)
@@ -49,6 +66,12 @@ class ServiceDefinition:
     on_start: Sequence[Callable[[ServiceRuntime], Any]] = field(default_factory=tuple)
     # Run at stop, in reverse order, before the consumers and connections go: close what on_start opened.
     on_stop: Sequence[Callable[[ServiceRuntime], Any]] = field(default_factory=tuple)
+    # Background workers, each made from the runtime at launch (after the relay, before on_start; a factory
+    # returning None runs nothing in this process) and stopped after on_stop, in reverse order.
+    workers: Sequence[Callable[[ServiceRuntime], Worker | None]] = ()
+    # Partner exchanges fed from the events exchange, declared with the service's queues, before it
+    # publishes anything: a deployment's very first events reach partners too.
+    partner_exchanges: Sequence[PartnerExchangeSpec] = ()
     # A service that cannot fetch a JWKS over HTTP (identity verifies its own tokens) supplies one.
     verifier: Callable[[ServiceRuntime], JwksVerifier] | None = None
     # What make run prints about the demo data it loaded (logins and their public passwords).
@@ -97,6 +120,7 @@ class ServiceRuntime:
             for c in definition.consumers
         ]
         self._run_relay, self._run_consumers, self._migrate = run_relay, run_consumers, migrate
+        self.workers: list[Worker] = []
         self.jwt_verifier: JwksVerifier | None = None
         if settings.jwks_url:
             self.jwt_verifier = JwksVerifier(
@@ -126,14 +150,21 @@ class ServiceRuntime:
             await upgrade_async(self.definition.migrations, self.settings.database_url)
         if self._own_transport:
             await self.transport.connect()
+        for exchange in self.definition.partner_exchanges:
+            await self.transport.declare_partner_exchange(exchange)
         if self._run_consumers:
             for consumer in self.consumers:
                 await consumer.start()
 
     async def launch(self) -> None:
-        """Start publishing (the outbox relay) and run the service's start hooks."""
+        """Start publishing (the outbox relay), the background workers, then the service's start hooks."""
         if self._run_relay:
             self.relay.start()
+        for make in self.definition.workers:
+            worker = make(self)
+            if worker is not None:
+                worker.start()
+                self.workers.append(worker)
         for hook in self.definition.on_start:
             result = hook(self)
             if asyncio.iscoroutine(result):
@@ -141,7 +172,7 @@ class ServiceRuntime:
         log.info("service.started", service=self.name)
 
     async def stop(self) -> None:
-        """Run the stop hooks, stop consumers, then the relay, then close connections."""
+        """Run the stop hooks, stop the workers, the consumers, then the relay, then close connections."""
         for hook in reversed(self.definition.on_stop):
             # One hook failing must not keep the rest of the service open.
             try:
@@ -150,6 +181,12 @@ class ServiceRuntime:
                     await result
             except Exception:
                 log.exception("service.stop_hook.failed", service=self.name, hook=_name_of(hook))
+        while self.workers:
+            worker = self.workers.pop()
+            try:
+                await worker.stop()
+            except Exception:
+                log.exception("service.worker.stop_failed", service=self.name, worker=type(worker).__name__)
         for consumer in self.consumers:
             await consumer.stop()
         await self.relay.stop()

@@ -16,9 +16,9 @@ from eschool.enrolment.api.places import places_router
 from eschool.enrolment.api.settings import settings_router
 from eschool.enrolment.consumers.contingent import CONTINGENT_EVENTS
 from eschool.enrolment.demo import DEMO_LINES, load_demo_enrolment, stop_demo_enrolment
-from eschool.enrolment.partners import declare_partner_exchange, start_feed_sequencer, stop_feed_sequencer
+from eschool.enrolment.partners import PARTNER_EXCHANGE_SPEC, feed_sequencer
 from eschool.enrolment.settings import EnrolmentSettings
-from eschool.enrolment.tasks import start_periodic, stop_periodic
+from eschool.enrolment.tasks import periodic_runner
 
 
 def routers() -> list[APIRouter]:
@@ -41,7 +41,9 @@ service = ServiceDefinition(
     migrations=Path(__file__).resolve().parents[3] / "migrations",
     routers=routers,
     consumers=[CONTINGENT_EVENTS],
-    on_start=[declare_partner_exchange, start_feed_sequencer, start_periodic, load_demo_enrolment],
-    on_stop=[stop_feed_sequencer, stop_periodic, stop_demo_enrolment],
+    workers=[feed_sequencer, periodic_runner],
+    partner_exchanges=[PARTNER_EXCHANGE_SPEC],
+    on_start=[load_demo_enrolment],
+    on_stop=[stop_demo_enrolment],
     demo_lines=DEMO_LINES,
 )

@@ -1,5 +1,6 @@
 """What enrolment runs for partners: the partner exchange as it feeds it (the events of its partner feed,
-by exact type), and the feed's sequencer (``services.feed``), woken by each commit that queued events."""
+by exact type; declared with the service's queues), and the feed's sequencer (``services.feed``), woken by
+each commit that queued events."""
 
 from __future__ import annotations
 
@@ -18,13 +19,7 @@ PARTNER_EXCHANGE_SPEC = PartnerExchangeSpec(bindings=PARTNER_EVENT_TYPES)
 # A commit that queued events wakes the sequencer at once; this is its rhythm otherwise (another process's
 # commits wake only that process's sequencer).
 IDLE_S = 1.0
-_SEQUENCER = "_enrolment_feed_sequencer"
 log = get_logger(__name__)
-
-
-async def declare_partner_exchange(runtime: ServiceRuntime) -> None:
-    """Start hook: declare the partner exchange bound from the events exchange (idempotent)."""
-    await runtime.transport.declare_partner_exchange(PARTNER_EXCHANGE_SPEC)
 
 
 class FeedSequencer:
@@ -59,15 +54,6 @@ class FeedSequencer:
                 await asyncio.wait_for(self._wake.wait(), self._idle_s)
 
 
-async def start_feed_sequencer(runtime: ServiceRuntime) -> None:
-    """Start hook: the feed's sequencer."""
-    sequencer = FeedSequencer(runtime.database)
-    sequencer.start()
-    setattr(runtime, _SEQUENCER, sequencer)
-
-
-async def stop_feed_sequencer(runtime: ServiceRuntime) -> None:
-    """Stop hook: the sequencer ends between two rounds."""
-    sequencer: FeedSequencer | None = getattr(runtime, _SEQUENCER, None)
-    if sequencer is not None:
-        await sequencer.stop()
+def feed_sequencer(runtime: ServiceRuntime) -> FeedSequencer:
+    """The service's worker giving the feed's waiting events their positions."""
+    return FeedSequencer(runtime.database)

@@ -13,8 +13,6 @@ from eschool.enrolment.services.automatic import answer_timeout, automatic_steps
 from eschool.enrolment.services.feed import feed_retention
 from eschool.enrolment.settings import EnrolmentSettings
 
-_RUNNER = "_enrolment_periodic"
-
 
 def periodic_tasks(settings: EnrolmentSettings) -> list[PeriodicTask]:
     """The tasks and their intervals, from the settings."""
@@ -35,23 +33,12 @@ def periodic_tasks(settings: EnrolmentSettings) -> list[PeriodicTask]:
     ]
 
 
-async def start_periodic(runtime: ServiceRuntime) -> None:
-    """Start ticking (unless the settings say this process runs none)."""
+def periodic_runner(runtime: ServiceRuntime) -> PeriodicRunner | None:
+    """The service's worker ticking the tasks (none if the settings say this process runs none)."""
     settings = runtime.settings
     assert isinstance(settings, EnrolmentSettings)
-    if settings.periodic_tick_s > 0:
-        runner = PeriodicRunner(
-            runtime.database,
-            PeriodicTaskRow.__table__,
-            periodic_tasks(settings),
-            tick=settings.periodic_tick_s,
-        )
-        runner.start()
-        setattr(runtime, _RUNNER, runner)
-
-
-async def stop_periodic(runtime: ServiceRuntime) -> None:
-    """Stop ticking, between two runs."""
-    runner: PeriodicRunner | None = getattr(runtime, _RUNNER, None)
-    if runner is not None:
-        await runner.stop()
+    if settings.periodic_tick_s <= 0:
+        return None
+    return PeriodicRunner(
+        runtime.database, PeriodicTaskRow.__table__, periodic_tasks(settings), tick=settings.periodic_tick_s
+    )
