@@ -8,8 +8,6 @@ another class since) changes nothing: the inbox drops a redelivery, and this che
 
 from __future__ import annotations
 
-from sqlalchemy import select
-
 from eschool.common.auth import service_principal
 from eschool.common.db import UnitOfWork
 from eschool.common.events import Envelope
@@ -17,16 +15,14 @@ from eschool.common.events.contingent import EnrolmentRefusedV1, PupilEnrolledV1
 from eschool.common.logging import get_logger
 from eschool.enrolment.db.models import Application
 from eschool.enrolment.domain.workflow import Status
-from eschool.enrolment.services.applications import take_step
+from eschool.enrolment.services.applications import locked_application, take_step
 
 ENROLMENT = service_principal("enrolment")
 log = get_logger(__name__)
 
 
 async def _waiting(uow: UnitOfWork, application_id: object, class_id: object) -> Application | None:
-    await uow.serialize()
-    stmt = select(Application).where(Application.application_id == application_id).with_for_update()
-    application = (await uow.session.execute(stmt)).scalar_one_or_none()
+    application = await locked_application(uow, application_id)
     if (
         application is None
         or application.status != Status.assigned_to_class

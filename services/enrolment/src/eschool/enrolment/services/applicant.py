@@ -22,6 +22,7 @@ from eschool.enrolment.services.applications import (
     applicant_key,
     application_not_found,
     is_applicant,
+    locked_application,
     take_step,
 )
 
@@ -40,9 +41,7 @@ async def withdraw(
     uow: UnitOfWork, application_id: uuid.UUID, comment: str | None, version: int | None, *, actor: Principal
 ) -> Application:
     """The applicant withdraws their open application: recorded and announced like any step."""
-    await uow.serialize()
-    stmt = select(Application).where(Application.application_id == application_id).with_for_update()
-    application = (await uow.session.execute(stmt)).scalar_one_or_none()
+    application = await locked_application(uow, application_id)
     if application is None or not await is_applicant(uow, actor, application):
         raise application_not_found()
     await take_step(

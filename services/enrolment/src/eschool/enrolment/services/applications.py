@@ -84,6 +84,14 @@ async def is_applicant(uow: UnitOfWork, actor: Principal, application: Applicati
     return await applicant_key(uow, actor) == application.applicant_snils_hash
 
 
+async def locked_application(uow: UnitOfWork, application_id: object) -> Application | None:
+    """The application locked for a change (taking turns first where the database has no row locks), or
+    None if there is none: the use cases that check its status then step it."""
+    await uow.serialize()
+    stmt = select(Application).where(Application.application_id == application_id).with_for_update()
+    return (await uow.session.execute(stmt)).scalar_one_or_none()
+
+
 async def application_of(
     uow: UnitOfWork, application_id: uuid.UUID, *, actor: Principal, for_update: bool = False
 ) -> Application:

@@ -33,7 +33,7 @@ from eschool.common.events.enrolment import EnrolmentOrder
 from eschool.common.logging import get_logger
 from eschool.enrolment.db.models import AcademicYear, Application, SchoolClass, SchoolSettings
 from eschool.enrolment.domain.workflow import STATUS_TITLES, Status
-from eschool.enrolment.services.applications import record_step, take_step
+from eschool.enrolment.services.applications import locked_application, record_step, take_step
 from eschool.enrolment.services.places import Assignment, assign_to_class
 from eschool.enrolment.services.settings import automatic_order
 
@@ -76,9 +76,7 @@ async def _locked(
     uow: UnitOfWork, application_id: uuid.UUID, status: Status, since: datetime
 ) -> Application | None:
     """The application, locked, if it is still in ``status`` since before ``since``."""
-    await uow.serialize()
-    stmt = select(Application).where(Application.application_id == application_id).with_for_update()
-    found = (await uow.session.execute(stmt)).scalar_one_or_none()
+    found = await locked_application(uow, application_id)
     if found is None or found.status != status.value or as_utc(found.status_since) > since:
         return None
     return found
