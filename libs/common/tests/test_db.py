@@ -8,7 +8,7 @@ from collections.abc import AsyncIterator
 
 import pytest
 import pytest_asyncio
-from sqlalchemy import Column, Integer, MetaData, Table, func, select, text
+from sqlalchemy import Column, Integer, MetaData, Table, func, insert, select, text
 from sqlalchemy.exc import DBAPIError
 from toy.models import Base as ToyBase
 from toy.models import Thing, ThingProjection
@@ -82,6 +82,75 @@ async def test_serialized_units_of_work_take_turns_on_sqlite_only(db: Database) 
     expected = ["a in", "a out", "b in", "b out"] if db.is_sqlite else ["a in", "b in", "a out", "b out"]
     assert order == expected
     assert not db.writer_lock.locked()
+
+
+async def test_a_commit_that_did_not_take_turns_waits_for_its_turn_rather_than_for_the_file_lock(
+    db: Database,
+) -> None:
+    order: list[str] = []
+    holding, go = asyncio.Event(), asyncio.Event()
+
+    async def holder() -> None:
+        async with db.uow() as uow:
+            await uow.serialize()
+            holding.set()
+            await go.wait()
+            uow.session.add(Thing(thing_id=uuid.uuid4(), name="holder"))
+            await uow.commit()
+            order.append("holder committed")
+
+    async def plain() -> None:
+        async with db.uow() as uow:  # never asked for a turn: a login, say
+            uow.session.add(Thing(thing_id=uuid.uuid4(), name="plain"))
+            await uow.commit()
+            order.append("plain committed")
+
+    first = asyncio.create_task(holder())
+    await holding.wait()
+    second = asyncio.create_task(plain())
+    await asyncio.sleep(0.2)
+    go.set()
+    await asyncio.gather(first, second)
+    # SQLite: in the queue behind the holder (it used to poll the file lock, and lose it to the next
+    # writer taking turns). PostgreSQL: nothing to wait for.
+    expected = (
+        ["holder committed", "plain committed"] if db.is_sqlite else ["plain committed", "holder committed"]
+    )
+    assert order == expected
+    assert not db.writer_lock.locked()
+
+
+async def test_a_commit_that_wrote_already_or_inside_its_own_turn_does_not_wait_for_a_turn(
+    db: Database,
+) -> None:
+    holding, done = asyncio.Event(), asyncio.Event()
+
+    async def holder() -> None:
+        async with db.uow() as uow:
+            await uow.serialize()
+            holding.set()
+            await done.wait()  # reads only meanwhile: the file lock is free
+
+    task = asyncio.create_task(holder())
+    await holding.wait()
+    async with db.uow() as uow:
+        # It holds SQLite's file lock from this statement on: waiting now for the holder's turn would
+        # deadlock the moment the holder wrote.
+        await uow.session.execute(insert(Thing.__table__).values(thing_id=uuid.uuid4(), name="wrote first"))
+        async with asyncio.timeout(5):
+            await uow.commit()
+    done.set()
+    await task
+
+    async with db.uow() as outer:
+        await outer.serialize()
+        async with db.uow() as inner:  # the same task's turn: no waiting for itself
+            inner.session.add(Thing(thing_id=uuid.uuid4(), name="inner"))
+            async with asyncio.timeout(5):  # not wait_for: it would commit in a task of its own
+                await inner.commit()
+    async with db.uow() as uow:
+        names = set((await uow.session.scalars(select(Thing.name))).all())
+    assert names == {"wrote first", "inner"}
 
 
 async def test_keyset_pages_cover_every_row_once_even_while_rows_are_added(db: Database) -> None:

@@ -10,7 +10,7 @@ from sqlalchemy import event, text
 from sqlalchemy.exc import InvalidatePoolError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
-from eschool.common.db.uow import UnitOfWork
+from eschool.common.db.uow import UnitOfWork, WriterTurns
 
 
 def is_sqlite(url: str) -> bool:
@@ -71,7 +71,7 @@ class Database:
         # SQLite has no row locks: relays of one SQLite database (one process) take turns on this, and
         # so do the units of work that read rows and then write them (``UnitOfWork.serialize``).
         self.relay_lock = asyncio.Lock()
-        self.writer_lock = asyncio.Lock()
+        self.writer_lock = WriterTurns()
 
     @property
     def is_sqlite(self) -> bool:

@@ -11,14 +11,47 @@ from typing import TYPE_CHECKING, Any, Self
 from sqlalchemy import Insert, Table, insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from eschool.common.logging import get_logger
+
 if TYPE_CHECKING:
     from eschool.common.bus.outbox import Outbox
+
+# How long a commit that did not take turns waits for one (SQLite) before it writes without.
+TURN_AT_COMMIT_S = 10.0
+log = get_logger("eschool.db")
 
 
 @cache
 def _insert_into(table: Table) -> Insert:
     # Built once per table: a statement object keeps its compiled form's cache key.
     return insert(table)
+
+
+class WriterTurns:
+    """SQLite's writers, one at a time in the order they asked (an SQLite database has no row locks and
+    one writer): the units of work of one process take turns here. Knows whose turn it is."""
+
+    def __init__(self) -> None:
+        self._lock = asyncio.Lock()
+        self._holder: asyncio.Task[Any] | None = None
+
+    async def acquire(self) -> None:
+        """Wait for the turn."""
+        await self._lock.acquire()
+        self._holder = asyncio.current_task()
+
+    def release(self) -> None:
+        """Pass the turn on."""
+        self._holder = None
+        self._lock.release()
+
+    def locked(self) -> bool:
+        """Whether a writer has the turn."""
+        return self._lock.locked()
+
+    def held_by_this_task(self) -> bool:
+        """Whether the turn is the running task's own."""
+        return self._holder is not None and self._holder is asyncio.current_task()
 
 
 class UnitOfWork:
@@ -33,7 +66,7 @@ class UnitOfWork:
         *,
         source: str,
         after_outbox_commit: Sequence[Callable[[], None]] = (),
-        writers: asyncio.Lock | None = None,
+        writers: WriterTurns | None = None,
         read_only: bool = False,
     ) -> None:
         self._sessions = sessions
@@ -82,6 +115,25 @@ class UnitOfWork:
             await self._writers.acquire()
             self._serialized = True
 
+    async def _take_turn_to_write(self) -> None:
+        """On SQLite, a commit that did not take turns does now, before its first write: in the queue of
+        writers rather than polling SQLite's file lock, which a stream of consumers' batches taking turns
+        kept from a login for 15 s and more while make run's demo loaded. Not when it wrote already (it
+        holds the file lock: waiting for a turn whose holder waits for that lock would deadlock), nor
+        when the turn is this very task's (a unit of work inside another)."""
+        if self._writers is None or self._serialized or self._writers.held_by_this_task():
+            return
+        connection = await (await self.session.connection()).get_raw_connection()
+        if getattr(connection.driver_connection, "in_transaction", True):
+            return
+        try:
+            async with asyncio.timeout(TURN_AT_COMMIT_S):
+                await self.serialize()
+        except TimeoutError:
+            # The turn's holder may be waiting for this very commit (a unit of work in a task it awaits):
+            # write without the turn, as before, rather than never.
+            log.warning("db.commit.turn_not_given", source=self._source, waited_s=TURN_AT_COMMIT_S)
+
     def stage(self, table: Table, row: dict[str, Any]) -> None:
         """Queue a row that nothing reads back before the commit (an audit row): the commit inserts each
         table's rows in one statement, without the ORM's bookkeeping of an object per row. Every row of
@@ -97,6 +149,7 @@ class UnitOfWork:
         """Write staged and pending outbox rows, commit, then wake the relay if events were written."""
         if self._read_only:
             raise RuntimeError("a reader's unit of work writes nothing: use Database.uow() to write")
+        await self._take_turn_to_write()
         staged, self._staged = self._staged, {}
         for table, rows in staged.items():
             await self.session.execute(_insert_into(table), rows)
