@@ -147,17 +147,43 @@ async def test_registered_applications_are_enrolled_by_rank_within_the_places(
     reads = [
         (await api.get(f"/v1/applications/{a}", headers=admin)).json() for a in (first, second, third, fourth)
     ]
-    # 1 А has two seats, 1 Б the third place; the grade's three places go to the first three by rank.
+    # The grade's three places go to the first three by rank, each to the class with the fewest children
+    # so far (ties by letter): 1 А, 1 Б, 1 А.
     assert [(r["status"], r["class_id"]) for r in reads] == [
         ("assigned_to_class", str(classes.small)),
-        ("assigned_to_class", str(classes.small)),
         ("assigned_to_class", str(classes.large)),
+        ("assigned_to_class", str(classes.small)),
         ("registered", None),
     ]
     sent = [
         e for e in await published(enrolment) if e["type"] == "enrolment.application.assigned_to_class.v1"
     ]
     assert [e["data"]["order"]["number"] for e in sent] == ["45-у"] * 3
+
+
+async def test_the_automatic_enrolment_fills_the_classes_evenly_and_skips_a_full_one(
+    api: httpx.AsyncClient,
+    portal: dict[str, str],
+    world: World,
+    as_: As,
+    classes: Classes,
+    enrolment: ServiceRuntime,
+) -> None:
+    admin = as_(Role.school_admin, world.school_a)
+    by_hand = await registered(api, portal, admin, world, 1)
+    await set_places(api, admin, world, 20)
+    url = f"/v1/applications/{by_hand[0]}/assignment"
+    assert (await api.post(url, json=assignment(classes.small), headers=admin)).status_code == 200
+    waiting = await registered(api, portal, admin, world, 6, first=1)
+    assert (
+        await put_settings(api, world.school_a, admin, enrol_after_days=2, order=ORDER)
+    ).status_code == 200
+    assert await automatic_steps(enrolment.database, utcnow() + 2 * DAY) == 6
+    placed = [(await api.get(f"/v1/applications/{a}", headers=admin)).json()["class_id"] for a in waiting]
+    # 1 А had one child by hand: 1 Б first (the first class by letter with room would have been 1 А),
+    # then 1 А, the tie going by letter; 1 А's two seats full, the rest to 1 Б.
+    small, large = str(classes.small), str(classes.large)
+    assert placed == [large, small, large, large, large, large]
 
 
 async def test_by_class_size_no_places_need_be_set_and_the_class_size_holds(

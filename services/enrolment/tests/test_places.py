@@ -26,10 +26,15 @@ ORDER = {"series": "ОД", "number": "45-у", "date": "2026-06-01"}
 
 
 async def registered(
-    api: httpx.AsyncClient, portal: dict[str, str], admin: dict[str, str], world: World, n: int
+    api: httpx.AsyncClient,
+    portal: dict[str, str],
+    admin: dict[str, str],
+    world: World,
+    n: int,
+    first: int = 0,
 ) -> list[str]:
     ids = []
-    for i in range(n):
+    for i in range(first, first + n):
         body = application(world.school_a, child={"first_name": "Ребёнок" + "абвгдежзик"[i]})
         answer = await api.post(INTAKE, json=body, headers=portal)
         assert answer.status_code == 201, answer.text

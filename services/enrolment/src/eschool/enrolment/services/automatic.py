@@ -5,7 +5,8 @@
 - Registration: an application in the documents check for ``register_after_days`` of its school's
   settings is registered.
 - Enrolment: a registered application ``enrol_after_days`` after its registration is assigned to the
-  first class of its grade and year (by letter) that has room, under the school's order for automatic
+  class of its grade and year with the fewest children so far (ties by letter) that has room, so the
+  classes fill evenly, under the school's order for automatic
   enrolments, in the order of the ranked list (priority group, then receipt time): the places go to
   those first in the list. The same use case as the school's own assignment, so the free places and
   class sizes hold; where none is left, the rest wait for the school.
@@ -24,7 +25,7 @@ import uuid
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from eschool.common.auth import Principal, school_service_principal
 from eschool.common.db import Database, UnitOfWork, as_utc
@@ -34,7 +35,7 @@ from eschool.common.logging import get_logger
 from eschool.enrolment.db.models import AcademicYear, Application, SchoolClass, SchoolSettings
 from eschool.enrolment.domain.workflow import STATUS_TITLES, Status
 from eschool.enrolment.services.applications import locked_application, record_step, take_step
-from eschool.enrolment.services.places import Assignment, assign_to_class
+from eschool.enrolment.services.places import HOLDING, Assignment, assign_to_class
 from eschool.enrolment.services.settings import automatic_order
 
 log = get_logger(__name__)
@@ -125,15 +126,25 @@ async def _enrol(database: Database, settings: SchoolSettings, since: datetime) 
 
 
 async def _classes_for(uow: UnitOfWork, application: Application) -> list[uuid.UUID]:
-    c, y = SchoolClass, AcademicYear
+    """The classes of the application's grade and year, the one with the fewest children assigned or
+    enrolled first (ties by letter): the automatic enrolment fills the classes evenly."""
+    c, y, a = SchoolClass, AcademicYear, Application
     stmt = (
-        select(c.class_id)
+        select(c.class_id, c.letter, y.starts_on)
         .join(y, y.academic_year_id == c.academic_year_id)
         .where(c.school_id == application.school_id, c.grade == application.grade)
-        .order_by(c.letter)
     )
-    rows = (await uow.session.execute(stmt.add_columns(y.starts_on))).all()
-    return [class_id for class_id, starts_on in rows if starts_on.year == application.school_year]
+    rows = [r for r in (await uow.session.execute(stmt)).all() if r.starts_on.year == application.school_year]
+    held = dict(
+        (
+            await uow.session.execute(
+                select(a.class_id, func.count())
+                .where(a.class_id.in_([r.class_id for r in rows]), a.status.in_(HOLDING))
+                .group_by(a.class_id)
+            )
+        ).all()
+    )
+    return [r.class_id for r in sorted(rows, key=lambda r: (held.get(r.class_id, 0), r.letter))]
 
 
 async def _assign_somewhere(
