@@ -50,9 +50,10 @@ class Outbox:
         event_id: UUID | None = None,
     ) -> UUID:
         """Queue an event about aggregate ``subject``; it is published only if the unit of work commits."""
+        event_id = event_id or uuid.uuid4()
         envelope = self.envelope(event, subject=subject, school_id=school_id, time=time, event_id=event_id)
-        self.add_envelope(envelope)
-        return UUID(envelope["id"])
+        self._queue(envelope, event_id, school_id)
+        return event_id
 
     def envelope(
         self,
@@ -86,12 +87,15 @@ class Outbox:
         """Queue an envelope built by ``envelope`` (in this or an earlier unit of work), as it is. Rows
         queued in one unit of work are published in the order they were queued."""
         school_id = envelope.get("school_id")
+        self._queue(envelope, UUID(envelope["id"]), None if school_id is None else UUID(school_id))
+
+    def _queue(self, envelope: dict[str, Any], event_id: UUID, school_id: UUID | None) -> None:
         self._pending.append(
             {
-                "event_id": UUID(envelope["id"]),
+                "event_id": event_id,
                 "event_type": envelope["type"],
                 "subject": envelope["subject"],
-                "school_id": None if school_id is None else UUID(school_id),
+                "school_id": school_id,
                 "envelope": envelope,
                 "created_at": utcnow(),
             }
