@@ -162,6 +162,13 @@ async def serve(host: str, port: int, var_dir: Path) -> None:
     """Serve until SIGINT/SIGTERM, then shut every service down cleanly."""
     definitions = discover_services()
     app = build_app(definitions, var_dir, public_url=f"http://{host}:{port}")
+    # The first start migrates every database and loads the demo region's first school before it
+    # answers: say so, rather than leave a newcomer before a silent terminal for half a minute.
+    print(
+        f"eschool is starting: databases under {var_dir}, the demo region loading (a first start takes"
+        " about half a minute)...",
+        flush=True,
+    )
     config = uvicorn.Config(app, host=host, port=port, log_config=None, access_log=False, lifespan="on")
     server = _Server(config)
     task = asyncio.create_task(server.serve())
