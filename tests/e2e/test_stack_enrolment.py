@@ -162,6 +162,8 @@ def test_a_portal_application_ends_as_a_pupil_and_partners_follow_it_both_ways(
     feed = gateway.get(f"{ENROLMENT_API}/feed", params={"after": 0, "limit": 1000}, headers=feed_client)
     assert feed.status_code == 200, feed.text
     assert [item["event"] for item in feed.json()["events"]] == received  # same events, same ids, same order
+    # Each message names its feed position: where a partner away from the broker resumes the feed.
+    assert [int(e["sequence"]) for e in received] == [item["cursor"] for item in feed.json()["events"]]
 
 
 def _enrol_through_the_stack(gateway: httpx.Client, partner: PartnerClient) -> list[dict[str, Any]]:

@@ -61,6 +61,12 @@ async def test_the_feed_replays_the_brokers_events_in_order_from_any_cursor(
     assert events == broker
     cursors = [item["cursor"] for item in whole.json()["events"]]
     assert cursors == sorted(cursors)
+    # Each carries its position (CloudEvents' sequence, ordering as text): a partner that read the broker
+    # up to an event resumes the feed right after it.
+    assert [e["sequence"] for e in broker] == [f"{c:020d}" for c in cursors]
+    assert sorted(e["sequence"] for e in broker) == [e["sequence"] for e in broker]
+    resumed = await api.get("/v1/feed", params={"after": int(broker[4]["sequence"])}, headers=reader)
+    assert [i["event"]["id"] for i in resumed.json()["events"]] == [e["id"] for e in broker[5:]]
     assert len(set(cursors)) == 11
     assert whole.json()["next_after"] == cursors[-1]
     page = await api.get("/v1/feed", params={"after": cursors[1], "limit": 2}, headers=reader)

@@ -15,6 +15,10 @@ went one at a time). One application's events keep their order (its steps take t
 before the next). Every partner-visible event of enrolment goes through ``announce``; the internal
 ``ApplicationAssignedToClassV1`` (the child's name, for contingent) does not.
 
+Each event carries its position as the envelope's ``sequence`` (CloudEvents' sequence extension), on the
+broker as in the feed: a partner that reads the broker and falls behind resumes the feed right after the
+last event it handled.
+
 Fields per scope: ``enrolment.feed`` reads these events, which carry ids, statuses, grades, priority
 groups, receipt times and place counts: no name, birth date, SNILS, address or contact of anyone.
 
@@ -56,6 +60,12 @@ async def announce(uow: UnitOfWork, event: Event, *, subject: str | uuid.UUID, s
     uow.wake_after_commit()
 
 
+def sequence_of(position: int) -> str:
+    """The envelope's ``sequence`` (CloudEvents' sequence extension: a string that orders as text): the feed
+    position, zero-padded. A partner reading the broker resumes the feed with ``after=int(sequence)``."""
+    return f"{position:020d}"
+
+
 async def sequence_feed(database: Database, *, wait: bool = True) -> int:
     """Give the waiting events their positions, oldest first: how many. ``wait=False``: if another
     sequencer holds the counter, leave the work to it."""
@@ -73,20 +83,20 @@ async def sequence_feed(database: Database, *, wait: bool = True) -> int:
             waiting = list((await uow.session.scalars(stmt)).all())
             if not waiting:
                 return moved
-            uow.session.add_all(
-                FeedEvent(
-                    seq=position,
-                    event_id=row.event_id,
-                    event_type=row.event_type,
-                    school_id=row.school_id,
-                    envelope=row.envelope,
-                    created_at=row.created_at,
+            for position, row in enumerate(waiting, start=counter.last_seq + 1):
+                envelope = {**row.envelope, "sequence": sequence_of(position)}
+                uow.session.add(
+                    FeedEvent(
+                        seq=position,
+                        event_id=row.event_id,
+                        event_type=row.event_type,
+                        school_id=row.school_id,
+                        envelope=envelope,
+                        created_at=row.created_at,
+                    )
                 )
-                for position, row in enumerate(waiting, start=counter.last_seq + 1)
-            )
+                uow.outbox.add_envelope(envelope)  # to the broker in the feed's order
             counter.last_seq += len(waiting)
-            for row in waiting:  # to the broker in the feed's order
-                uow.outbox.add_envelope(row.envelope)
             ids = [row.feed_pending_id for row in waiting]
             await uow.session.execute(delete(FeedPending).where(FeedPending.feed_pending_id.in_(ids)))
             await uow.commit()
