@@ -39,6 +39,7 @@ from eschool.common.logging import get_logger
 from eschool.common.service import ServiceRuntime
 from eschool.enrolment.api.schemas import ApplicationIn, SchoolApplicationIn
 from eschool.enrolment.db.demo_queries import DemoQueries
+from eschool.enrolment.db.queries import classes_of_grade, open_school_zone
 from eschool.enrolment.demo_plan import SLOTS, DemoApplication, school_campaign
 from eschool.enrolment.domain.ranking import open_school_years
 from eschool.enrolment.domain.workflow import Status
@@ -128,9 +129,8 @@ async def _load(runtime: ServiceRuntime, wait_s: float) -> None:
 async def _arrived(runtime: ServiceRuntime, school_id: uuid.UUID, year: int) -> Campaign | None:
     """The school's campaign if contingent's school and next year's first grade have arrived."""
     async with runtime.database.reader() as uow:
-        queries = DemoQueries(uow.session)
-        zone = await queries.open_school_zone(school_id)
-        classes = await queries.classes_of_grade(school_id, year, GRADE)
+        zone = await open_school_zone(uow.session, school_id)
+        classes = await classes_of_grade(uow.session, school_id, year, GRADE)
     if zone is None or not classes:
         return None
     return Campaign(zone, tuple((c.class_id, c.max_size) for c in classes))
@@ -194,15 +194,14 @@ async def _received(
     key = settings.snils_hmac_key.get_secret_value().encode()
     body, child = planned.body, planned.body.child
     async with runtime.database.uow() as uow:
-        queries = DemoQueries(uow.session)
-        if planned.from_portal:
-            found = await queries.by_portal_number(planned.source, planned.key)
-        else:
-            found = await queries.entered_at_school(
+        # A portal's application is found by the intake itself (its number is its idempotency key); a
+        # paper one, entered without a key, is looked for first.
+        if not planned.from_portal:
+            found = await DemoQueries(uow.session).entered_at_school(
                 school_id, year, child.last_name, child.first_name, child.birth_date
             )
-        if found is not None:
-            return found.application_id
+            if found is not None:
+                return found.application_id
         if isinstance(body, ApplicationIn):
             _, answer = await submit_from_portal(uow, body, actor=_portal(body.source), snils_key=key)
         else:

@@ -32,7 +32,8 @@ from eschool.common.db import Database, UnitOfWork, as_utc
 from eschool.common.errors import Problem
 from eschool.common.events.enrolment import EnrolmentOrder
 from eschool.common.logging import get_logger
-from eschool.enrolment.db.models import AcademicYear, Application, SchoolClass, SchoolSettings
+from eschool.enrolment.db.models import Application, SchoolSettings
+from eschool.enrolment.db.queries import classes_of_grade
 from eschool.enrolment.domain.workflow import STATUS_TITLES, Status
 from eschool.enrolment.services.applications import locked_application, record_step, take_step
 from eschool.enrolment.services.places import HOLDING, Assignment, assign_to_class
@@ -128,23 +129,20 @@ async def _enrol(database: Database, settings: SchoolSettings, since: datetime) 
 async def _classes_for(uow: UnitOfWork, application: Application) -> list[uuid.UUID]:
     """The classes of the application's grade and year, the one with the fewest children assigned or
     enrolled first (ties by letter): the automatic enrolment fills the classes evenly."""
-    c, y, a = SchoolClass, AcademicYear, Application
-    stmt = (
-        select(c.class_id, c.letter, y.starts_on)
-        .join(y, y.academic_year_id == c.academic_year_id)
-        .where(c.school_id == application.school_id, c.grade == application.grade)
+    a = Application
+    classes = await classes_of_grade(
+        uow.session, application.school_id, application.school_year, application.grade
     )
-    rows = [r for r in (await uow.session.execute(stmt)).all() if r.starts_on.year == application.school_year]
     held = dict(
         (
             await uow.session.execute(
                 select(a.class_id, func.count())
-                .where(a.class_id.in_([r.class_id for r in rows]), a.status.in_(HOLDING))
+                .where(a.class_id.in_([c.class_id for c in classes]), a.status.in_(HOLDING))
                 .group_by(a.class_id)
             )
         ).all()
     )
-    return [r.class_id for r in sorted(rows, key=lambda r: (held.get(r.class_id, 0), r.letter))]
+    return [c.class_id for c in sorted(classes, key=lambda c: held.get(c.class_id, 0))]  # stable: by letter
 
 
 async def _assign_somewhere(

@@ -30,7 +30,8 @@ from eschool.common.errors import FieldError, Problem, conflict, unprocessable_f
 from eschool.common.events.enrolment import ApplicationSubmittedV1
 from eschool.common.snils import InvalidSnilsError, normalize_snils, snils_hash
 from eschool.enrolment.api.schemas import ApplicationFields, ApplicationIn, IntakeReceipt, SchoolApplicationIn
-from eschool.enrolment.db.models import Application, IdempotentRequest, OrgUnit, OrgUnitState
+from eschool.enrolment.db.models import Application, IdempotentRequest
+from eschool.enrolment.db.queries import open_school_zone
 from eschool.enrolment.domain.ranking import (
     first_grade_age_out_of_range,
     months_old,
@@ -200,7 +201,7 @@ async def _field_errors(
     def refuse(field: str, code: str, detail: str) -> None:
         errors.append(FieldError(f"body.{field}", code, detail))
 
-    if not await _open_school(uow, school_id):
+    if await open_school_zone(uow.session, school_id) is None:
         refuse("school_id", "school_not_found", "Образовательная организация не найдена или закрыта")
     expected = GRADE_OF_KIND.get(body.kind)
     if expected is not None and body.grade != expected:
@@ -236,16 +237,6 @@ def _snils_hash(value: str | None, field: str, key: bytes, errors: list[FieldErr
     except InvalidSnilsError as error:
         errors.append(FieldError(field, "invalid_snils", str(error)))
         return None
-
-
-async def _open_school(uow: UnitOfWork, school_id: uuid.UUID) -> bool:
-    found = await uow.session.execute(
-        select(OrgUnitState.closed)
-        .join(OrgUnit, OrgUnit.org_unit_id == OrgUnitState.org_unit_id)
-        .where(OrgUnit.org_unit_id == school_id, OrgUnit.kind == "school")
-    )
-    closed = found.scalar_one_or_none()
-    return closed is False
 
 
 async def _open_duplicate(
