@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import uuid
 from collections import defaultdict
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -78,34 +79,26 @@ async def monitoring(
 
 
 async def _schools_of(uow: UnitOfWork, org_unit_id: uuid.UUID, actor: Principal) -> list[uuid.UUID]:
-    """The schools under the unit that the actor may read (404 if none: the unit is not theirs to see)."""
-    units = {row.org_unit_id: row for row in (await uow.session.scalars(select(OrgUnit))).all()}
-    if org_unit_id not in units or actor.is_machine:
+    """The schools under the unit that the actor may read (404 if none: the unit is not theirs to see).
+    Schools sit under a municipality, municipalities under the region (contingent's tree)."""
+    unit = await uow.session.get(OrgUnit, org_unit_id)
+    if unit is None or actor.is_machine:
         raise org_unit_not_found()
-
-    def under(school: OrgUnit) -> bool:
-        unit: OrgUnit | None = school
-        for _ in range(len(units)):  # a tree's depth at most: a broken parent loop ends too
-            if unit is None:
-                return False
-            if unit.org_unit_id == org_unit_id:
-                return True
-            unit = units.get(unit.parent_id) if unit.parent_id else None
-        return False
-
+    under = schools_under(uow.session, OrgUnit.__table__)
+    if unit.kind == "school":
+        candidates: Collection[uuid.UUID] = [unit.org_unit_id]
+    elif unit.kind == "municipality":
+        candidates = await under(frozenset({unit.org_unit_id}))
+    else:
+        stmt = select(OrgUnit.org_unit_id).where(OrgUnit.parent_id == unit.org_unit_id)
+        candidates = await under(frozenset((await uow.session.scalars(stmt)).all()))
     looks_after = actor.has_role(Role.municipality, Role.ministry)
-    jurisdiction = (
-        await jurisdiction_of(actor, schools_under(uow.session, OrgUnit.__table__)) if looks_after else None
-    )
+    jurisdiction = await jurisdiction_of(actor, under) if looks_after else None
     allowed = [
-        s.org_unit_id
-        for s in units.values()
-        if s.kind == "school"
-        and under(s)
-        and (
-            may_handle(actor, s.org_unit_id)
-            or (jurisdiction is not None and jurisdiction.covers_school(s.org_unit_id))
-        )
+        school_id
+        for school_id in candidates
+        if may_handle(actor, school_id)
+        or (jurisdiction is not None and jurisdiction.covers_school(school_id))
     ]
     if not allowed:
         raise org_unit_not_found()
