@@ -50,6 +50,16 @@ async def test_the_municipality_sees_each_schools_handling_and_the_school_its_ow
             .values(status_since=utcnow() - 10 * DAY)
         )
         await uow.commit()
+    old = await api.post(
+        INTAKE, json=application(world.school_b, child={"first_name": "Дина"}), headers=portal
+    )
+    async with enrolment.database.uow() as uow:  # still open, of a school year two years back
+        await uow.session.execute(
+            update(Application)
+            .where(Application.application_id == uuid.UUID(old.json()["application_id"]))
+            .values(school_year=Application.school_year - 2)
+        )
+        await uow.commit()
     year = {"school_year": next_school_year(), "stale_days": 7}
     seen = await api.get(url(world.rayon), params=year, headers=as_(Role.municipality, world.rayon))
     assert seen.status_code == 200, seen.text
@@ -60,6 +70,8 @@ async def test_the_municipality_sees_each_schools_handling_and_the_school_its_ow
     assert a["by_status"] == {"registered": 1, "rejected": 1, "documents_check": 1, "new": 1}
     assert a["mean_days_to_registration"] == 0.0
     assert (rows[str(world.school_b)]["received"], rows[str(world.closed_school)]["received"]) == (1, 0)
+    past = [rows[str(school)]["past_years_open"] for school in (world.school_a, world.school_b)]
+    assert past == [0, 1]
     ministry = await api.get(url(world.region), params=year, headers=as_(Role.ministry, world.region))
     assert len(ministry.json()) == 3
     own = await api.get(url(world.rayon), params=year, headers=admin)

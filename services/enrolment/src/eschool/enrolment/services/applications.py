@@ -14,7 +14,7 @@ from __future__ import annotations
 import uuid
 from datetime import date, datetime
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, and_, select
 
 from eschool.common.auth import Principal, Role
 from eschool.common.auth.jurisdiction import jurisdiction_of
@@ -133,12 +133,16 @@ async def leftovers(
     if not await may_read(uow, actor, school_id):
         raise school_not_found()
     a, (current, _) = Application, open_school_years(today)
-    stmt = select(a).where(
-        a.school_id == school_id, a.status.in_([s.value for s in OPEN]), a.school_year < current
-    )
+    stmt = select(a).where(a.school_id == school_id, left_open(current))
     return list(
         (await uow.session.scalars(stmt.order_by(a.school_year, a.priority_group, a.received_at))).all()
     )
+
+
+def left_open(current_school_year: int) -> ColumnElement[bool]:
+    """An application of a school year before the current one that is still open (seed 000, point 12)."""
+    a = Application
+    return and_(a.school_year < current_school_year, a.status.in_([s.value for s in OPEN]))
 
 
 async def history(uow: UnitOfWork, application_id: uuid.UUID, *, actor: Principal) -> list[StatusChange]:

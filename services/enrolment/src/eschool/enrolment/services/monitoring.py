@@ -26,8 +26,8 @@ from eschool.common.db.org_tree import schools_under
 from eschool.common.errors import not_found
 from eschool.enrolment.db.models import Application, OrgUnit, OrgUnitState, StatusChange
 from eschool.enrolment.domain.ranking import open_school_years
-from eschool.enrolment.domain.workflow import OPEN, Status
-from eschool.enrolment.services.applications import may_handle
+from eschool.enrolment.domain.workflow import Status
+from eschool.enrolment.services.applications import left_open, may_handle
 
 UNHANDLED = (Status.new.value, Status.documents_check.value)
 
@@ -148,7 +148,7 @@ async def _past_years(uow: UnitOfWork, figures: dict[uuid.UUID, SchoolFigures], 
     a = Application
     rows = await uow.session.execute(
         select(a.school_id, func.count())
-        .where(a.school_id.in_(figures), a.school_year < current, a.status.in_([s.value for s in OPEN]))
+        .where(a.school_id.in_(figures), left_open(current))
         .group_by(a.school_id)
     )
     for school_id, count in rows.all():
