@@ -292,4 +292,7 @@ def test_a_teacher_dismissed_in_contingent_loses_the_school_in_identity(gateway:
     )
     assert dismissed.status_code == 200, dismissed.text
     # Identity hears StaffDismissed over RabbitMQ and takes the school's staff roles away.
-    eventually(lambda: not any(r["org"] == str(SCHOOL_ID) for r in roles_in_token(gateway, login, password)))
+    eventually(
+        lambda: not any(r["org"] == str(SCHOOL_ID) for r in roles_in_token(gateway, login, password)),
+        within=60,
+    )  # identity may be busy with the demo region's events
