@@ -190,9 +190,9 @@ def _enrol_through_the_stack(gateway: httpx.Client, partner: PartnerClient) -> l
         assert answer.status_code in (200, 422), answer.text
         return answer.status_code == 200
 
-    eventually(class_known, within=30)
+    eventually(class_known, within=60)
     eventually(
-        lambda: gateway.get(url, headers=admin).json()["status"] in ("enrolled", "registered"), within=30
+        lambda: gateway.get(url, headers=admin).json()["status"] in ("enrolled", "registered"), within=60
     )
     steps = gateway.get(f"{url}/history", headers=admin).json()
     assert steps[-1]["to_status"] == "enrolled", (
@@ -215,7 +215,7 @@ def _enrol_through_the_stack(gateway: httpx.Client, partner: PartnerClient) -> l
         received.extend(partner.received())
         return len(received) >= len(expected)
 
-    eventually(all_arrived, within=30)
+    eventually(all_arrived, within=60)
     assert [(e["type"], e["data"].get("to_status") or e["data"].get("status")) for e in received] == expected
     assert {e["subject"] for e in received if "application" in e["type"]} == {application_id}
     assert len({e["id"] for e in received}) == len(received)
