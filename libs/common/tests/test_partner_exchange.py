@@ -175,6 +175,7 @@ async def test_partner_binds_its_own_queue_to_the_partner_exchange_and_consumes(
 
     service = RabbitTransport(partners.amqp_url)
     await service.connect()
+    await service.declare_partner_exchange(SPEC)  # as enrolment does at its start
     try:
         await service.publish([event(SUBMITTED, 1), event(INTERNAL, 2), event(PLACES_CHANGED, 3)])
     finally:
@@ -201,6 +202,7 @@ async def test_partner_queue_that_rejects_when_full_does_not_stop_the_services_p
 
     service = RabbitTransport(partners.amqp_url)
     await service.connect()
+    await service.declare_partner_exchange(SPEC)  # as enrolment does at its start
     try:
         for n in range(4):  # one by one: each must be confirmed, though the partner's queue is full
             await service.publish([event(SUBMITTED, n)])
@@ -211,6 +213,62 @@ async def test_partner_queue_that_rejects_when_full_does_not_stop_the_services_p
     message = await queue.get(timeout=10)
     assert message.message_id == "event-3"
     await message.ack()
+
+
+async def test_a_classic_partner_queue_that_refuses_publishes_does_not_stop_the_services_events(
+    partners: Partners, amqp_url: str
+) -> None:
+    """On a classic queue the partner's own ``x-overflow`` wins over the vhost's policy (an operator policy
+    cannot set it), so a full queue that rejects makes the broker refuse what reaches it: the services'
+    events must not wait on that."""
+    partner, connection = await partners.connect()
+    channel = await connection.channel()
+    arguments = {"x-queue-type": "classic", "x-max-length": 1, "x-overflow": "reject-publish"}
+    queue = await channel.declare_queue(f"partner.{partner}.q", durable=True, arguments=arguments)
+    await queue.bind(PARTNER_EXCHANGE, routing_key="#")
+    service_queue = QueueSpec(name=f"contingent.{secrets.token_hex(3)}", bindings=(SUBMITTED,))
+
+    service = RabbitTransport(amqp_url)
+    await service.connect()
+    await service.declare_partner_exchange(SPEC)
+    try:
+        await service.declare(service_queue)
+        for n in range(4):  # each confirmed, though the partner's queue refuses all but the first
+            await service.publish([event(SUBMITTED, n)])
+        assert await taken(service, service_queue.name, 4) == [f"event-{n}" for n in range(4)]
+    finally:
+        await service.close()
+
+    message = await queue.get(timeout=10)  # the partner has what its queue took; the feed has the rest
+    assert message.message_id == "event-0"
+    await message.ack()
+
+
+async def test_the_partner_exchange_is_no_longer_fed_from_the_events_exchange(
+    partners: Partners, amqp_url: str
+) -> None:
+    """An earlier version bound the partner exchange from the events exchange by each key: declared again,
+    those bindings go (a partner would get each event twice, and could still refuse the services' publish)."""
+    partner, connection = await partners.connect()
+    queue = await own_queue(connection, partner)
+    service = RabbitTransport(amqp_url)
+    await service.connect()
+    try:
+        async with service.connection.channel() as channel:
+            legacy = await channel.get_exchange(PARTNER_EXCHANGE)
+            await legacy.bind(EVENTS_EXCHANGE, routing_key=SUBMITTED)
+        await service.declare_partner_exchange(SPEC)  # the new version starts
+        await service.publish([event(SUBMITTED, 1)])
+        await service.publish([event(SUBMITTED, 2)])
+    finally:
+        await service.close()
+
+    ids = []
+    for _ in range(2):
+        message = await queue.get(timeout=10)
+        ids.append(message.message_id)
+        await message.ack()
+    assert ids == ["event-1", "event-2"]  # not event-1 twice
 
 
 # Each tried on a channel of its own by ``partner`` while ``other`` has its queue ``partner.<other>.q``.

@@ -1,7 +1,7 @@
 """In-memory broker for the embedded mode, with RabbitMQ's semantics where the bus relies on them.
 
-Topic routing with ``*``/``#`` from the events exchange and on through exchange-to-exchange bindings
-(the partner exchange: a queue bound there gets what RabbitMQ would give it), per-queue prefetch,
+Topic routing with ``*``/``#`` from the events exchange and on to the partner exchange (a queue bound
+there gets what RabbitMQ would give it), per-queue prefetch,
 ack/nack with requeue, a delivery limit that parks a message which keeps coming back unsettled, TTL
 retry tiers that return messages to their queue, and dead-letter queues. It runs the same behavioural
 test suite as the RabbitMQ transport.
@@ -124,7 +124,8 @@ class MemoryTransport(Transport):
             tier.ttl, tier.ttl_target = delay, spec.name
 
     async def declare_partner_exchange(self, spec: PartnerExchangeSpec) -> None:
-        """Bind the partner exchange from the source by each key; re-declaring adds, as RabbitMQ does."""
+        """The partner exchange gets every message of the spec's keys (RabbitMQ: the publisher's copies,
+        through its inlet); a queue here never refuses one, so the routing is all there is to it."""
         self._exchange_bindings.setdefault(spec.name, set()).update((spec.source, k) for k in spec.bindings)
 
     async def publish(self, messages: Sequence[OutgoingMessage]) -> None:

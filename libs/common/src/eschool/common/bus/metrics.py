@@ -10,6 +10,12 @@ EVENTS_PUBLISHED = Counter(
 PUBLISH_FAILURES = Counter(
     "outbox_publish_failures_total", "Relay batches the broker did not confirm", ["service"]
 )
+PARTNER_COPIES_REFUSED = Counter(
+    "partner_copies_refused_total",
+    "Copies for a partner exchange the broker refused (a partner's full queue that rejects); partners "
+    "catch up from the HTTP feed",
+    ["exchange"],
+)
 OUTBOX_BACKLOG = Gauge("outbox_backlog_messages", "Outbox rows not yet published", ["service"])
 OUTBOX_OLDEST_AGE = Gauge(
     "outbox_oldest_age_seconds", "Age of the oldest unpublished outbox row (0 when empty)", ["service"]

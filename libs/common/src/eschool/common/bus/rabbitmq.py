@@ -8,6 +8,7 @@ from collections.abc import AsyncIterator, Sequence
 from typing import Any
 
 import aio_pika
+import structlog
 from aio_pika.abc import (
     AbstractChannel,
     AbstractExchange,
@@ -16,8 +17,11 @@ from aio_pika.abc import (
     AbstractRobustConnection,
     ExchangeType,
 )
+from aiormq.exceptions import DeliveryError
+from pamqp.commands import Basic
 
 from eschool.common.bus.message import Delivery, OutgoingMessage
+from eschool.common.bus.metrics import PARTNER_COPIES_REFUSED
 from eschool.common.bus.topology import (
     DEAD_LETTER_EXCHANGE,
     EVENTS_EXCHANGE,
@@ -26,9 +30,15 @@ from eschool.common.bus.topology import (
 )
 from eschool.common.bus.transport import DeliveryHandler, PublishError, Subscription, Transport
 
+log = structlog.get_logger("eschool.bus.rabbitmq")
 PUBLISH_TIMEOUT = 30.0
 # How many messages of a batch go out before the loop serves others (API requests) again.
 PUBLISH_SLICE = 32
+
+
+def _refused(error: BaseException) -> bool:
+    """Whether the broker answered a publish with a nack (a queue it reached refused the message)."""
+    return isinstance(error, DeliveryError) and isinstance(error.frame, Basic.Nack)
 
 
 def _quorum(**arguments: Any) -> dict[str, Any]:
@@ -139,6 +149,8 @@ class RabbitTransport(Transport):
         self._connection: AbstractRobustConnection | None = None
         self._channel: AbstractChannel | None = None
         self._exchange: AbstractExchange | None = None
+        # Each partner exchange's inlet, on the publishing channel, and the keys copied to it.
+        self._partner_copies: list[tuple[AbstractExchange, frozenset[str]]] = []
 
     async def connect(self) -> None:
         """Connect (robustly: reconnects and restores consumers) and declare both exchanges."""
@@ -197,26 +209,41 @@ class RabbitTransport(Transport):
                 )
 
     async def declare_partner_exchange(self, spec: PartnerExchangeSpec) -> None:
-        """Declare the partner exchange (durable, topic, internal) and bind it from the source by each key."""
+        """Declare the partner exchange (durable, topic, internal) and its inlet (fanout, bound to it); from
+        then on ``publish`` sends the inlet a copy of each message of the spec's keys."""
+        if self._channel is None:
+            raise RuntimeError("transport is not connected")
         async with _own_channel(self.connection) as channel:
-            # Internal: only these bindings feed it; a publish straight to it, by anyone, is refused.
+            # Internal: only its inlet feeds it; a publish straight to it, by anyone, is refused.
             exchange = await channel.declare_exchange(
                 spec.name, ExchangeType.TOPIC, durable=True, internal=True
             )
+            inlet = await channel.declare_exchange(spec.inlet, ExchangeType.FANOUT, durable=True)
+            await exchange.bind(inlet)
             for key in spec.bindings:
-                await exchange.bind(spec.source, routing_key=key)
+                # Fed from the events exchange, the exchange made a partner queue's refusal the services'.
+                await exchange.unbind(spec.source, routing_key=key)
+        copy_to = await self._channel.get_exchange(spec.inlet, ensure=False)
+        others = [(inlet, keys) for inlet, keys in self._partner_copies if inlet.name != spec.inlet]
+        self._partner_copies = [*others, (copy_to, frozenset(spec.bindings))]
 
     async def publish(self, messages: Sequence[OutgoingMessage]) -> None:
-        """Publish a batch to the events exchange and wait for every confirm."""
+        """Publish a batch to the events exchange, each message followed by its copies for the partner
+        exchanges, and wait for every confirm. A copy the broker refuses is counted and let go."""
         if self._exchange is None:
             raise RuntimeError("transport is not connected")
-        exchange = self._exchange
+        outgoing: list[tuple[AbstractExchange, OutgoingMessage]] = []
+        for message in messages:
+            outgoing.append((self._exchange, message))
+            outgoing += [
+                (inlet, message) for inlet, keys in self._partner_copies if message.routing_key in keys
+            ]
         sent: list[asyncio.Future[Any]] = []
         try:
-            for start in range(0, len(messages), PUBLISH_SLICE):
+            for start in range(0, len(outgoing), PUBLISH_SLICE):
                 sent += [
                     asyncio.ensure_future(exchange.publish(to_amqp(m), m.routing_key, mandatory=False))
-                    for m in messages[start : start + PUBLISH_SLICE]
+                    for exchange, m in outgoing[start : start + PUBLISH_SLICE]
                 ]
                 # The relay shares the loop with the API: a batch of 256 sent in one go held every
                 # request for tens of milliseconds. Tasks start in order, so the frames keep it.
@@ -225,7 +252,23 @@ class RabbitTransport(Transport):
             for future in sent:
                 future.cancel()
             raise
-        await self._confirmed(sent)
+        async with asyncio.timeout(PUBLISH_TIMEOUT):
+            results = await asyncio.gather(*sent, return_exceptions=True)
+        failures: list[BaseException] = []
+        refused: dict[str, int] = {}
+        for (exchange, _), result in zip(outgoing, results, strict=True):
+            if not isinstance(result, BaseException):
+                continue
+            if exchange is not self._exchange and _refused(result):
+                refused[exchange.name] = refused.get(exchange.name, 0) + 1
+            else:
+                failures.append(result)
+        for inlet, count in refused.items():
+            # A partner's queue is full and rejects: it keeps what it took, the feed has the rest.
+            PARTNER_COPIES_REFUSED.labels(inlet).inc(count)
+            log.warning("bus.partner_copies_refused", exchange=inlet, count=count)
+        if failures:
+            raise PublishError(f"{len(failures)} of {len(results)} messages not confirmed") from failures[0]
 
     async def send(self, queue: str, message: OutgoingMessage) -> None:
         """Publish to one queue through the default exchange, confirmed."""

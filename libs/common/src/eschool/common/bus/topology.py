@@ -56,12 +56,22 @@ class QueueSpec:
 
 @dataclass(frozen=True, slots=True)
 class PartnerExchangeSpec:
-    """The partner exchange, a durable topic exchange fed from the events exchange by these keys."""
+    """The partner exchange, a durable topic exchange partners bind their queues to. The publisher sends it
+    a copy of each event of these keys, through its inlet, apart from the events exchange: a partner's
+    queue that refuses a message (full, with ``x-overflow: reject-publish`` on a classic queue, which no
+    policy of ours can override) then refuses only the copy, never the services' publish."""
 
     # Exact event types, not patterns: a new event of the producer must not reach partners by itself.
     bindings: tuple[str, ...]
     name: str = PARTNER_EXCHANGE
+    # Where the exchange was fed from before the inlet, by these keys: the bindings are taken away.
     source: str = EVENTS_EXCHANGE
+
+    @property
+    def inlet(self) -> str:
+        """The publisher's way in: a fanout exchange bound to the partner exchange, which stays internal
+        (no one publishes to it straight, and partners may only read it)."""
+        return f"{self.name}.in"
 
 
 @lru_cache(maxsize=1024)

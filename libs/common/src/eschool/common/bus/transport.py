@@ -40,11 +40,14 @@ class Transport(ABC):
 
     @abstractmethod
     async def declare_partner_exchange(self, spec: PartnerExchangeSpec) -> None:
-        """Declare the partner exchange and bind it from the events exchange by each key (idempotent)."""
+        """Declare the partner exchange; from then on ``publish`` sends it a copy of each message of the
+        spec's keys (idempotent)."""
 
     @abstractmethod
     async def publish(self, messages: Sequence[OutgoingMessage]) -> None:
-        """Publish to the events exchange; returns once the broker confirmed all, else PublishError."""
+        """Publish to the events exchange, and the copies for the partner exchanges; returns once the broker
+        confirmed all, else PublishError. A copy the broker refuses (a partner's full queue) is counted and
+        let go: partners catch up from the feed."""
 
     @abstractmethod
     async def send(self, queue: str, message: OutgoingMessage) -> None:
