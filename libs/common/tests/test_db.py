@@ -84,6 +84,33 @@ async def test_serialized_units_of_work_take_turns_on_sqlite_only(db: Database) 
     assert not db.writer_lock.locked()
 
 
+async def test_units_of_work_locking_a_common_name_take_turns_and_others_do_not_wait(db: Database) -> None:
+    order: list[str] = []
+
+    async def worker(name: str, locks: tuple[str, ...], entered: asyncio.Event, go: asyncio.Event) -> None:
+        async with db.uow() as uow:
+            await uow.lock(*locks)
+            order.append(f"{name} in")
+            entered.set()
+            await go.wait()
+            order.append(f"{name} out")
+
+    a_in, b_in, c_in, go = asyncio.Event(), asyncio.Event(), asyncio.Event(), asyncio.Event()
+    a = asyncio.create_task(worker("a", ("person:1", "person:2"), a_in, go))
+    await a_in.wait()
+    b = asyncio.create_task(worker("b", ("person:2",), b_in, go))  # shares a name with a: waits
+    c = asyncio.create_task(worker("c", ("person:3",), c_in, go))  # shares none: goes in at once
+    if not db.is_sqlite:
+        await asyncio.wait_for(c_in.wait(), 10)
+    await asyncio.sleep(0.2)
+    assert not b_in.is_set()
+    go.set()
+    await asyncio.wait_for(asyncio.gather(a, b, c), 10)
+    assert order.index("a out") < order.index("b in")
+    if not db.is_sqlite:  # SQLite's writer's turn is one for all: c waits too
+        assert order.index("c in") < order.index("a out")
+
+
 async def test_a_commit_that_did_not_take_turns_waits_for_its_turn_rather_than_for_the_file_lock(
     db: Database,
 ) -> None:

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from collections.abc import Awaitable, Callable
 from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import select
 
-from eschool.common.auth import Role
+from eschool.common.auth import Principal, Role
+from eschool.common.auth import RoleBinding as PrincipalBinding
 from eschool.common.events.contingent import (
     FullName,
     GuardianLinkedV1,
@@ -19,8 +21,11 @@ from eschool.common.events.contingent import (
     StaffHiredV1,
 )
 from eschool.common.service import ServiceRuntime
+from eschool.identity.api.deps import passwords_for
 from eschool.identity.db.external import PersonKey
 from eschool.identity.db.models import RoleBinding, UserAccount
+from eschool.identity.services.credentials import Person, issue_credentials
+from eschool.identity.settings import IdentitySettings
 
 SCHOOL, OTHER_SCHOOL = uuid.uuid4(), uuid.uuid4()
 T0 = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
@@ -186,3 +191,39 @@ async def test_a_corrected_snils_moves_the_esia_match_and_an_older_correction_ch
         key = await uow.session.get(PersonKey, person)
     assert key is not None
     assert key.snils_hash == "b" * 64
+
+
+async def test_a_guardian_linked_while_the_access_is_issued_sees_the_child(
+    identity: ServiceRuntime, deliver: Callable[..., Awaitable[None]]
+) -> None:
+    """The school issues the guardian's access while identity handles contingent's link: each side derives
+    the binding from what the other writes (the account, the link), so without the school's access lock
+    each read before the other's commit and the guardian saw no child (the stack's e2e test met it)."""
+    settings = identity.settings
+    assert isinstance(settings, IdentitySettings)
+    mama, son = uuid.uuid4(), uuid.uuid4()
+    teacher = Principal(
+        user_id=uuid.uuid4(),
+        person_id=None,
+        client_id=None,
+        bindings=(PrincipalBinding(Role.class_teacher, SCHOOL),),
+        scopes=frozenset(),
+    )
+    link = GuardianLinkedV1(
+        guardian_person_id=mama, pupil_person_id=son, school_id=SCHOOL, kind="mother", occurred_at=T0
+    )
+    async with identity.database.uow() as uow:
+        person = Person(mama, Role.guardian, "Петрова", "Анна")
+        [issued] = await issue_credentials(
+            uow, SCHOOL, [person], actor=teacher, passwords=passwords_for(settings)
+        )
+        handling = asyncio.create_task(deliver(link))  # contingent's link arrives meanwhile
+        await asyncio.sleep(0.3)  # unlocked, the handler would have read no account and committed by now
+        await uow.commit()
+    await asyncio.wait_for(handling, 10)
+
+    async with identity.database.uow() as uow:
+        account = (
+            await uow.session.execute(select(UserAccount).where(UserAccount.login == issued.login))
+        ).scalar_one()
+    assert await bindings(identity, str(account.user_account_id)) == {("guardian", SCHOOL, (str(son),))}

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import hashlib
 from collections.abc import Callable, Sequence
 from functools import cache
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Self
 
-from sqlalchemy import Insert, Table, insert
+from sqlalchemy import Insert, Table, insert, text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from eschool.common.logging import get_logger
@@ -19,6 +20,14 @@ if TYPE_CHECKING:
 # How long a commit that did not take turns waits for one (SQLite) before it writes without.
 TURN_AT_COMMIT_S = 10.0
 log = get_logger("eschool.db")
+
+
+_ADVISORY_LOCK = text("SELECT pg_advisory_xact_lock(:key)")
+
+
+def _advisory_key(name: str) -> int:
+    """A name's advisory lock key: the first 8 bytes of its BLAKE2b digest as a signed 64-bit integer."""
+    return int.from_bytes(hashlib.blake2b(name.encode(), digest_size=8).digest(), "big", signed=True)
 
 
 @cache
@@ -114,6 +123,19 @@ class UnitOfWork:
         if self._writers is not None and not self._serialized:
             await self._writers.acquire()
             self._serialized = True
+
+    async def lock(self, *names: str) -> None:
+        """Hold a lock on each name until the unit of work ends: for use cases that derive rows from what
+        another writes, where no row exists yet to lock (an account issued while contingent's event about
+        the same person is handled: each would read before the other's commit, and neither would see the
+        other's row). On PostgreSQL, transaction advisory locks on the names' 64-bit hashes, taken in
+        order, so two units of work locking the same names never deadlock; on SQLite, the writer's turn.
+        Take them before reading what the other side writes."""
+        if self._writers is not None:
+            await self.serialize()
+            return
+        for key in sorted({_advisory_key(name) for name in names}):
+            await self.session.execute(_ADVISORY_LOCK, {"key": key})
 
     async def _take_turn_to_write(self) -> None:
         """On SQLite, a commit that did not take turns does now, before its first write: in the queue of

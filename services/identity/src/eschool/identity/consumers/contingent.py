@@ -29,6 +29,7 @@ from eschool.common.events.contingent import (
 from eschool.common.logging import get_logger
 from eschool.identity.db.models import RoleBinding, UserAccount
 from eschool.identity.db.projections import GuardianLink, OrgUnit, StaffEmployment
+from eschool.identity.services.access_lock import school_access_lock
 from eschool.identity.services.person_keys import record_person_snils_hash
 
 log = get_logger(__name__)
@@ -53,6 +54,7 @@ async def on_org_unit_placed(
 async def on_guardian_linked(event: Envelope[GuardianLinkedV1], uow: UnitOfWork) -> None:
     """The guardian's binding in the school gains the pupil; the SNILS hash is kept for ESIA logins."""
     data = event.data
+    await uow.lock(school_access_lock(data.school_id))
     if data.snils_hash is not None:
         await record_person_snils_hash(uow, data.guardian_person_id, data.snils_hash, as_of=data.occurred_at)
     await _link(uow, data.guardian_person_id, data.school_id, data.pupil_person_id, True, data.occurred_at)
@@ -61,6 +63,7 @@ async def on_guardian_linked(event: Envelope[GuardianLinkedV1], uow: UnitOfWork)
 async def on_guardian_unlinked(event: Envelope[GuardianUnlinkedV1], uow: UnitOfWork) -> None:
     """The guardian's binding in the school loses the pupil (and goes when no pupil is left)."""
     data = event.data
+    await uow.lock(school_access_lock(data.school_id))
     await _link(uow, data.guardian_person_id, data.school_id, data.pupil_person_id, False, data.occurred_at)
 
 
@@ -73,6 +76,7 @@ async def on_person_changed(event: Envelope[PersonChangedV1], uow: UnitOfWork) -
 async def on_pupil_withdrawn(event: Envelope[PupilWithdrawnV1], uow: UnitOfWork) -> None:
     """The pupil's own binding in the school ends, and the school's guardians no longer see them."""
     data = event.data
+    await uow.lock(school_access_lock(data.school_id))
     await _drop_bindings(uow, data.person_id, data.school_id, roles=(Role.pupil.value,))
     links = await uow.session.execute(
         select(GuardianLink.guardian_person_id).where(
@@ -94,6 +98,7 @@ async def on_staff_hired(event: Envelope[StaffHiredV1], uow: UnitOfWork) -> None
 async def on_staff_dismissed(event: Envelope[StaffDismissedV1], uow: UnitOfWork) -> None:
     """A dismissed staff member loses every staff role in that school (a parent there stays a parent)."""
     data = event.data
+    await uow.lock(school_access_lock(data.school_id))
     if await _employ(uow, data.person_id, data.school_id, False, data.occurred_at):
         await _drop_bindings(uow, data.person_id, data.school_id, roles=None)
 

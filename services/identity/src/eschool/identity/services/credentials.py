@@ -23,6 +23,7 @@ from eschool.identity.db.models import RoleBinding, UserAccount
 from eschool.identity.db.projections import GuardianLink
 from eschool.identity.domain.logins import login_stem, unique_login
 from eschool.identity.domain.passwords import Passwords, generate_password
+from eschool.identity.services.access_lock import school_access_lock
 from eschool.identity.services.audit import audit, end_sessions
 from eschool.identity.services.jurisdiction import (
     SCHOOL_ADMINISTRATORS,
@@ -93,12 +94,16 @@ async def issue_credentials(
         if account is not None:
             await _require_resettable(uow, account, jurisdiction, school_id, index)
         accounts.append(account)
+    # Argon2id is deliberately slow: hashed off the event loop so a class of 30 does not stall it, and
+    # before the lock below, which contingent's events for the school wait for.
+    generated = [generate_password() for _ in people]
+    hashed = [await passwords.hash_off_loop(password) for password in generated]
+    # Contingent's events about the school's people (a guardian linked, a teacher dismissed) wait for the
+    # batch from here, and it for them: each derives the bindings from what the other writes.
+    await uow.lock(school_access_lock(school_id))
     issued = []
     taken: set[str] = set()
-    for person, account in zip(people, accounts, strict=True):
-        password = generate_password()
-        # Argon2id is deliberately slow: hash off the event loop so a class of 30 does not stall it.
-        encoded = await passwords.hash_off_loop(password)
+    for person, account, password, encoded in zip(people, accounts, generated, hashed, strict=True):
         new = account is None
         if account is None:
             account = await _new_account(uow, person, encoded, taken)
