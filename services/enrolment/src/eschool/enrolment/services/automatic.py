@@ -25,7 +25,7 @@ import uuid
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from eschool.common.auth import Principal, school_service_principal
 from eschool.common.db import Database, UnitOfWork, as_utc
@@ -36,7 +36,7 @@ from eschool.enrolment.db.models import Application, SchoolSettings
 from eschool.enrolment.db.queries import classes_of_grade
 from eschool.enrolment.domain.workflow import STATUS_TITLES, Status
 from eschool.enrolment.services.applications import locked_application, record_step, take_step
-from eschool.enrolment.services.places import HOLDING, Assignment, assign_to_class
+from eschool.enrolment.services.places import Assignment, assign_to_class, children_in
 from eschool.enrolment.services.settings import automatic_order
 
 log = get_logger(__name__)
@@ -129,19 +129,10 @@ async def _enrol(database: Database, settings: SchoolSettings, since: datetime) 
 async def _classes_for(uow: UnitOfWork, application: Application) -> list[uuid.UUID]:
     """The classes of the application's grade and year, the one with the fewest children assigned or
     enrolled first (ties by letter): the automatic enrolment fills the classes evenly."""
-    a = Application
     classes = await classes_of_grade(
         uow.session, application.school_id, application.school_year, application.grade
     )
-    held = dict(
-        (
-            await uow.session.execute(
-                select(a.class_id, func.count())
-                .where(a.class_id.in_([c.class_id for c in classes]), a.status.in_(HOLDING))
-                .group_by(a.class_id)
-            )
-        ).all()
-    )
+    held = await children_in(uow, [c.class_id for c in classes])
     return [c.class_id for c in sorted(classes, key=lambda c: held.get(c.class_id, 0))]  # stable: by letter
 
 

@@ -16,6 +16,7 @@ needs to enrol the child (``consumers.saga`` takes its answer).
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -174,12 +175,8 @@ async def assign_to_class(
     taken = await _taken(uow, application.school_id, application.school_year, application.grade)
     if by_grade and places is not None and taken >= places.free_places:
         raise conflict("no_free_places", "Свободных мест в параллели нет", field_name="body.class_id")
-    in_class = await uow.session.scalar(
-        select(func.count()).where(
-            Application.class_id == school_class.class_id, Application.status.in_(HOLDING)
-        )
-    )
-    if (in_class or 0) >= school_class.max_size:
+    in_class = (await children_in(uow, [school_class.class_id])).get(school_class.class_id, 0)
+    if in_class >= school_class.max_size:
         raise conflict(
             "class_full", f"Класс заполнен: {school_class.max_size} мест", field_name="body.class_id"
         )
@@ -226,6 +223,17 @@ async def assign_to_class(
         places.version += 1
         await _announce(uow, places, taken + 1)
     return application
+
+
+async def children_in(uow: UnitOfWork, class_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, int]:
+    """How many applications hold a seat (assigned or enrolled) in each of the classes; absent: none."""
+    a = Application
+    rows = await uow.session.execute(
+        select(a.class_id, func.count())
+        .where(a.class_id.in_(class_ids), a.status.in_(HOLDING))
+        .group_by(a.class_id)
+    )
+    return {class_id: count for class_id, count in rows.all()}
 
 
 async def _places(
