@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import itertools
+from collections import Counter
 from collections.abc import AsyncIterator, Sequence
 from typing import Any
 
@@ -252,23 +254,8 @@ class RabbitTransport(Transport):
             for future in sent:
                 future.cancel()
             raise
-        async with asyncio.timeout(PUBLISH_TIMEOUT):
-            results = await asyncio.gather(*sent, return_exceptions=True)
-        failures: list[BaseException] = []
-        refused: dict[str, int] = {}
-        for (exchange, _), result in zip(outgoing, results, strict=True):
-            if not isinstance(result, BaseException):
-                continue
-            if exchange is not self._exchange and _refused(result):
-                refused[exchange.name] = refused.get(exchange.name, 0) + 1
-            else:
-                failures.append(result)
-        for inlet, count in refused.items():
-            # A partner's queue is full and rejects: it keeps what it took, the feed has the rest.
-            PARTNER_COPIES_REFUSED.labels(inlet).inc(count)
-            log.warning("bus.partner_copies_refused", exchange=inlet, count=count)
-        if failures:
-            raise PublishError(f"{len(failures)} of {len(results)} messages not confirmed") from failures[0]
+        copies_to = [None if exchange is self._exchange else exchange.name for exchange, _ in outgoing]
+        await self._confirmed(sent, copies_to=copies_to)
 
     async def send(self, queue: str, message: OutgoingMessage) -> None:
         """Publish to one queue through the default exchange, confirmed."""
@@ -307,9 +294,23 @@ class RabbitTransport(Transport):
             raise ConnectionError("broker connection is closed")
 
     @staticmethod
-    async def _confirmed(publishes: list[Any]) -> None:
+    async def _confirmed(publishes: list[Any], *, copies_to: Sequence[str | None] = ()) -> None:
+        """Wait for every confirm; PublishError unless all came. A nacked copy for a partner exchange
+        (``copies_to[i]``: the inlet it went to) is counted and let go: a partner's full queue refused it,
+        it keeps what it took and the feed has the rest."""
         async with asyncio.timeout(PUBLISH_TIMEOUT):
             results = await asyncio.gather(*publishes, return_exceptions=True)
-        failures = [r for r in results if isinstance(r, BaseException)]
+        failures: list[BaseException] = []
+        refused: Counter[str] = Counter()
+        for result, inlet in itertools.zip_longest(results, copies_to):
+            if not isinstance(result, BaseException):
+                continue
+            if inlet is not None and _refused(result):
+                refused[inlet] += 1
+            else:
+                failures.append(result)
+        for inlet, count in refused.items():
+            PARTNER_COPIES_REFUSED.labels(inlet).inc(count)
+            log.warning("bus.partner_copies_refused", exchange=inlet, count=count)
         if failures:
             raise PublishError(f"{len(failures)} of {len(results)} messages not confirmed") from failures[0]
