@@ -6,12 +6,11 @@ from __future__ import annotations
 
 import uuid
 
-from sqlalchemy import select
-
 from eschool.common.auth import Principal, Role
 from eschool.common.auth.jurisdiction import SCHOOL_ADMINISTRATORS, Jurisdiction
 from eschool.common.auth.jurisdiction import jurisdiction_of as common_jurisdiction_of
 from eschool.common.db import UnitOfWork
+from eschool.common.db.org_tree import schools_under
 from eschool.common.errors import unprocessable
 from eschool.identity.db.projections import OrgUnit
 
@@ -58,14 +57,7 @@ def may_grant(jurisdiction: Jurisdiction, role: Role, org_unit_id: uuid.UUID | N
 
 async def jurisdiction_of(uow: UnitOfWork, actor: Principal) -> Jurisdiction:
     """The actor's jurisdiction, the schools under their municipalities read from the org tree."""
-
-    async def schools_under(municipalities: frozenset[uuid.UUID]) -> list[uuid.UUID]:
-        rows = await uow.session.execute(
-            select(OrgUnit.org_unit_id).where(OrgUnit.parent_id.in_(municipalities), OrgUnit.kind == "school")
-        )
-        return list(rows.scalars())
-
-    return await common_jurisdiction_of(actor, schools_under)
+    return await common_jurisdiction_of(actor, schools_under(uow.session, OrgUnit.__table__))
 
 
 async def check_org_unit_kind(uow: UnitOfWork, role: Role, org_unit_id: uuid.UUID) -> None:
